@@ -1,0 +1,71 @@
+# ssemap developer commands. `make help` lists them.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+# The first interpreter found that is Python 3.12 or newer (Django 6.1 needs it).
+PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 python; do \
+	if command -v $$candidate >/dev/null 2>&1 && \
+	   $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	   echo $$candidate; break; fi; done)
+STAMP := $(VENV)/.installed
+
+.PHONY: help run install setup test test-fast lint format migrations check-migrations \
+	territories samples superuser curator messages clean
+
+help: ## List the developer commands
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-18s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "ssemap needs Python 3.12 or newer (Django 6.1), and none was found on PATH."; \
+		echo "Install it (pyenv install 3.12, or your system's python3.12) and run make again."; \
+		exit 1; fi
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install everything
+
+setup: install ## Migrate and load territories, reference and demo data (only what is missing)
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py bootstrap
+
+run: setup ## Install, load data and serve the site at http://127.0.0.1:$(PORT)
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install ## Run the whole test suite (DATABASE_URL=postgres://… to run it on PostgreSQL)
+	$(BIN)/python -m pytest
+
+lint: install ## Check style with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## Format the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-migrations: install ## Fail if a model change has no migration
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+territories: install ## Rebuild fixtures/territories.json.gz from the open data (needs npm)
+	$(BIN)/python -m pip install --quiet -e '.[data]'
+	$(BIN)/python manage.py build_territories
+
+samples: install ## Add COUNT generated sample initiatives (make samples COUNT=10000)
+	$(BIN)/python manage.py generate_samples $(or $(COUNT),1000)
+
+superuser: install ## Create an administrator account
+	$(BIN)/python manage.py createsuperuser
+
+messages: install ## Update and compile the French and English translation catalogues
+	$(BIN)/python manage.py makemessages -l fr -l en --ignore='.venv/*' --ignore='bench/*'
+	$(BIN)/python manage.py makemessages -d djangojs -l fr -l en --ignore='.venv/*' --ignore='staticfiles/*' --ignore='static/vendor/*'
+	$(BIN)/python manage.py compilemessages --ignore='.venv/*'
+
+clean: ## Remove the virtualenv, the SQLite database and collected static files
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,465 @@
+"""SSE and low-tech initiatives and the vocabulary that classifies them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from territories.models import Kind, Territory
+
+
+class SlugManager(models.Manager):
+    """Lets fixtures refer to reference data by slug, so reloading them updates in place."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class BilingualNamed(models.Model):
+    """Reference data named in French and English; ``name`` follows the active language."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=150)
+    name_en = models.CharField(_("name (English)"), max_length=150)
+    description_fr = models.TextField(_("description (French)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = SlugManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name_fr"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def name(self):
+        return self.name_en if get_language() == "en" else self.name_fr
+
+    @property
+    def description(self):
+        if get_language() == "en" and self.description_en:
+            return self.description_en
+        return self.description_fr
+
+
+class Theme(BilingualNamed):
+    class Meta(BilingualNamed.Meta):
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+
+class CollaborativePractice(BilingualNamed):
+    class Meta(BilingualNamed.Meta):
+        verbose_name = _("collaborative practice")
+        verbose_name_plural = _("collaborative practices")
+
+
+class LegalForm(BilingualNamed):
+    class Meta(BilingualNamed.Meta):
+        verbose_name = _("legal form")
+        verbose_name_plural = _("legal forms")
+
+
+class LowTechQuality(BilingualNamed):
+    """One of the five qualities of a low-tech answer: simple, agile, frugal, …"""
+
+    class Meta(BilingualNamed.Meta):
+        verbose_name = _("low-tech quality")
+        verbose_name_plural = _("low-tech qualities")
+
+
+class LeverFamily(models.TextChoices):
+    PROCUREMENT = "procurement", _("Public procurement")
+    ECONOMIC_DEVELOPMENT = "economic", _("Economic development")
+    AWARENESS = "awareness", _("Awareness and promotion")
+    FUNDING = "funding", _("Funding")
+    PREMISES = "premises", _("Premises and land")
+    PARTICIPATION = "participation", _("Citizen participation")
+    GOVERNANCE = "governance", _("Ways of acting")
+
+
+class ActionLever(BilingualNamed):
+    """What a local authority can do to support SSE (seeds 001 and 004)."""
+
+    family = models.CharField(_("family"), max_length=16, choices=LeverFamily.choices)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta(BilingualNamed.Meta):
+        verbose_name = _("action lever")
+        verbose_name_plural = _("action levers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(family__in=LeverFamily.values), name="lever_family_valid"
+            )
+        ]
+
+    def get_absolute_url(self):
+        return reverse("levers:detail", args=[self.slug])
+
+
+class TerritoryLever(models.Model):
+    """A territory's use of an action lever, in its own words."""
+
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("territory"), on_delete=models.CASCADE, related_name="levers"
+    )
+    lever = models.ForeignKey(
+        ActionLever, verbose_name=_("lever"), on_delete=models.CASCADE, related_name="uses"
+    )
+    text = models.TextField(_("what the territory does"), blank=True)
+    since = models.PositiveSmallIntegerField(_("since (year)"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["territory__name", "lever__position"]
+        verbose_name = _("territory's use of a lever")
+        verbose_name_plural = _("territories' use of levers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["territory", "lever"], name="territorylever_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(since__isnull=True) | Q(since__gte=1800, since__lte=2100),
+                name="territorylever_since_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.territory} — {self.lever}"
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("Pending review")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+    ARCHIVED = "archived", _("Archived")
+
+
+class Source(models.TextChoices):
+    SUBMISSION = "submission", _("Public submission")
+    CURATOR = "curator", _("Entered by a curator")
+    IMPORT = "import", _("Imported")
+    SAMPLE = "sample", _("Generated sample data")
+
+
+class InitiativeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def pending(self):
+        return self.filter(status=Status.PENDING)
+
+    def in_territory(self, territory):
+        """Initiatives anywhere inside ``territory``, whatever its level."""
+        field = {
+            Kind.COMMUNE: "commune",
+            Kind.EPCI: "epci",
+            Kind.DEPARTMENT: "department",
+            Kind.REGION: "region",
+        }[territory.kind]
+        return self.filter(**{field: territory})
+
+    def with_theme(self, *themes):
+        """Initiatives with any of these themes (objects or slugs)."""
+        slugs = [t if isinstance(t, str) else t.slug for t in themes]
+        return self.filter(themes__slug__in=slugs).distinct()
+
+    def with_practice(self, *practices):
+        slugs = [p if isinstance(p, str) else p.slug for p in practices]
+        return self.filter(practices__slug__in=slugs).distinct()
+
+    def with_lever(self, *levers):
+        slugs = [lv if isinstance(lv, str) else lv.slug for lv in levers]
+        return self.filter(levers__slug__in=slugs).distinct()
+
+    def low_tech(self):
+        return self.filter(low_tech=True)
+
+    def in_size_class(self, *size_classes):
+        return self.filter(commune__size_class__in=size_classes)
+
+    def samples(self):
+        return self.filter(source=Source.SAMPLE)
+
+    def real(self):
+        return self.exclude(source=Source.SAMPLE)
+
+    def with_public_relations(self):
+        """Everything a list or card shows, fetched in a fixed number of queries."""
+        return self.select_related("commune", "commune__department", "legal_form").prefetch_related(
+            "themes", "practices"
+        )
+
+
+def initiative_image_path(instance, filename):
+    return f"initiatives/{timezone.now():%Y/%m}/{filename}"
+
+
+class Initiative(models.Model):
+    # What it is
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=170, unique=True)
+    summary = models.CharField(_("summary"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    organisation = models.CharField(_("organisation"), max_length=150, blank=True)
+    legal_form = models.ForeignKey(
+        LegalForm,
+        verbose_name=_("legal form"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="initiatives",
+    )
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), related_name="initiatives")
+    practices = models.ManyToManyField(
+        CollaborativePractice,
+        verbose_name=_("collaborative practices"),
+        blank=True,
+        related_name="initiatives",
+    )
+    low_tech = models.BooleanField(_("low-tech"), default=False)
+    low_tech_qualities = models.ManyToManyField(
+        LowTechQuality, verbose_name=_("low-tech qualities"), blank=True, related_name="+"
+    )
+    levers = models.ManyToManyField(
+        ActionLever,
+        verbose_name=_("action levers that support it"),
+        blank=True,
+        related_name="initiatives",
+    )
+
+    # Where it is
+    commune = models.ForeignKey(
+        Territory,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="initiatives",
+        limit_choices_to={"kind": Kind.COMMUNE},
+    )
+    # The commune's containers, copied on save so that territory filters and facet
+    # counts need no join through the communes table.
+    epci = models.ForeignKey(
+        Territory,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        Territory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    region = models.ForeignKey(
+        Territory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    address = models.CharField(_("street address"), max_length=250, blank=True)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+
+    # How to reach it
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    contact_email = models.EmailField(_("public contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("public contact phone"), max_length=30, blank=True)
+    year_started = models.PositiveSmallIntegerField(_("year started"), null=True, blank=True)
+    image = models.ImageField(_("image"), upload_to=initiative_image_path, blank=True)
+
+    # Curation and provenance
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    source = models.CharField(
+        _("source"), max_length=12, choices=Source.choices, default=Source.CURATOR
+    )
+    source_reference = models.CharField(
+        _("reference of the source"),
+        max_length=300,
+        blank=True,
+        help_text=_("The document or dataset the facts come from."),
+    )
+    submitter_name = models.CharField(_("submitter's name"), max_length=120, blank=True)
+    submitter_email = models.EmailField(_("submitter's e-mail"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    objects = InitiativeQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["epci", "department", "region", "updated_at"],
+        m2m_fields=[themes, practices, levers, low_tech_qualities],
+    )
+
+    # Never shown on a public page, map payload or export.
+    PRIVATE_FIELDS = ("submitter_name", "submitter_email")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="initiative_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=Source.values), name="initiative_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90),
+                name="initiative_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180),
+                name="initiative_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(year_started__isnull=True)
+                | Q(year_started__gte=1800, year_started__lte=2100),
+                name="initiative_year_started_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.PUBLISHED) | Q(published_at__isnull=False),
+                name="initiative_published_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "name"]),
+            models.Index(fields=["status", "-published_at"]),
+            models.Index(fields=["status", "region"]),
+            models.Index(fields=["status", "department"]),
+            models.Index(fields=["status", "epci"]),
+            models.Index(fields=["status", "commune"]),
+            models.Index(fields=["status", "low_tech"]),
+            models.Index(fields=["status", "latitude", "longitude"]),
+            models.Index(fields=["source"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.unique_slug()
+        self.copy_commune_containers()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("initiatives:detail", args=[self.slug])
+
+    def copy_commune_containers(self):
+        if self.commune_id:
+            commune = self.commune
+            self.epci_id = commune.epci_id
+            self.department_id = commune.department_id
+            self.region_id = commune.region_id
+
+    def unique_slug(self):
+        base = slugify(self.name)[:150] or "initiative"
+        slug, n = base, 1
+        while Initiative.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    @property
+    def is_sample(self):
+        return self.source == Source.SAMPLE
+
+
+class StatusChange(models.Model):
+    """One moderation decision: who moved an initiative from which status to which, and why."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(_("from"), max_length=12, choices=Status.choices)
+    to_status = models.CharField(_("to"), max_length=12, choices=Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self):
+        return f"{self.initiative}: {self.from_status} → {self.to_status}"
+
+
+class CorrectionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending review")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+
+
+class Correction(models.Model):
+    """A change to a published initiative suggested by anyone, applied only once accepted."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="corrections")
+    proposed = models.JSONField(
+        _("proposed values"), help_text=_("Field name → proposed value, for changed fields only.")
+    )
+    message = models.TextField(_("message"), blank=True)
+    submitter_name = models.CharField(_("submitter's name"), max_length=120, blank=True)
+    submitter_email = models.EmailField(_("submitter's e-mail"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=CorrectionStatus.choices,
+        default=CorrectionStatus.PENDING,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("suggested correction")
+        verbose_name_plural = _("suggested corrections")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=CorrectionStatus.values), name="correction_status_valid"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.initiative} ({self.get_status_display()})"

