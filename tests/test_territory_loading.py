@@ -45,7 +45,8 @@ def test_every_commune_has_coordinates_inside_france(real_territories):
     communes = Territory.objects.communes()
     assert not communes.filter(latitude__isnull=True).exists()
     outside = [
-        name for name, lat, lon in communes.values_list("name", "latitude", "longitude")
+        name
+        for name, lat, lon in communes.values_list("name", "latitude", "longitude")
         if not in_france(lat, lon)
     ]
     assert outside == []
@@ -63,8 +64,8 @@ def test_every_commune_has_coordinates_inside_france(real_territories):
 def test_seed_small_towns_have_their_whole_chain(
     real_territories, code, epci_name, department_code, region_code
 ):
-    commune = Territory.objects.communes().select_related("epci", "department", "region").get(
-        code=code
+    commune = (
+        Territory.objects.communes().select_related("epci", "department", "region").get(code=code)
     )
     assert commune.size_class == SizeClass.SMALL_TOWN
     assert commune.epci is not None and commune.epci.kind == Kind.EPCI
@@ -85,8 +86,17 @@ def test_loading_twice_gives_the_same_rows(real_territories):
     def snapshot():
         return list(
             Territory.objects.order_by("kind", "code").values_list(
-                "pk", "kind", "code", "slug", "population", "epci_id", "department_id",
-                "region_id", "size_class", "latitude", "longitude",
+                "pk",
+                "kind",
+                "code",
+                "slug",
+                "population",
+                "epci_id",
+                "department_id",
+                "region_id",
+                "size_class",
+                "latitude",
+                "longitude",
             )
         )
 
@@ -110,7 +120,13 @@ def test_homonyms_are_paired_by_closest_population():
         {"code": "B", "nom": "Plouhinec", "region": "53", "population": 5_400},
     ]
     places = [
-        {"names": {"plouhinec"}, "main": "plouhinec", "region": "53", "lat": 48.0, "lon": -4.5,
-         "population": 4_400},
+        {
+            "names": {"plouhinec"},
+            "main": "plouhinec",
+            "region": "53",
+            "lat": 48.0,
+            "lon": -4.5,
+            "population": 4_400,
+        },
     ]
     assert match_coordinates(communes, places) == {"A": (48.0, -4.5)}
