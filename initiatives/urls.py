@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import api, views
 
 app_name = "initiatives"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("initiatives/", views.InitiativeListView.as_view(), name="list"),
+    path("initiatives/export.csv", api.export_csv, name="export-csv"),
+    path("initiatives/export.geojson", api.export_geojson, name="export-geojson"),
+    path("api/initiatives.geojson", api.map_data, name="map-data"),
     path("initiatives/<slug:slug>/", views.InitiativeDetailView.as_view(), name="detail"),
 ]

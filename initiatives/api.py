@@ -1,0 +1,135 @@
+"""Machine-readable views: map data and the open-data exports, all through one FilterSet."""
+
+import csv
+import json
+
+from django import forms
+from django.http import JsonResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from . import exports
+from .filters import InitiativeFilterSet
+from .mapdata import map_feature_collection
+
+EXPORT_CHUNK_SIZE = 500
+
+
+class MapViewForm(forms.Form):
+    zoom = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=22,
+        error_messages={
+            "invalid": _("The zoom must be a whole number from 0 to 22."),
+            "min_value": _("The zoom must be a whole number from 0 to 22."),
+            "max_value": _("The zoom must be a whole number from 0 to 22."),
+        },
+    )
+
+
+def error_payload(*forms_):
+    """Field → messages, in the active language, for a 400 answer."""
+    errors = {}
+    for form in forms_:
+        for field, messages in form.errors.items():
+            errors[field] = [str(message) for message in messages]
+    return {"errors": errors}
+
+
+def bad_request(*forms_):
+    return JsonResponse(error_payload(*forms_), status=400)
+
+
+@require_GET
+def map_data(request):
+    """GeoJSON of the filtered initiatives for the map's current view (``bbox``, ``zoom``)."""
+    filterset = InitiativeFilterSet(request.GET)
+    view = MapViewForm(request.GET)
+    if not (filterset.is_valid() and view.is_valid()):
+        return bad_request(filterset.form, view)
+    payload = map_feature_collection(
+        filterset.qs,
+        zoom=view.cleaned_data["zoom"],
+        bbox=filterset.form.cleaned_data.get("bbox"),
+    )
+    response = JsonResponse(payload)
+    response["Vary"] = "Accept-Language"
+    return response
+
+
+class _Echo:
+    """A file-like object whose ``write`` returns the line: csv.writer → generator."""
+
+    def write(self, value):
+        return value
+
+
+def _absolute_url_template(request):
+    return request.build_absolute_uri(reverse("initiatives:detail", args=["__slug__"]))
+
+
+def _export_rows(filterset, request):
+    url_template = _absolute_url_template(request)
+    queryset = exports.export_queryset(filterset.qs)
+    for initiative in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+        yield exports.export_row(initiative, url_template)
+
+
+def _download(response, extension):
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = (
+        f'attachment; filename="ssemap-initiatives-{stamp}.{extension}"'
+    )
+    response["Link"] = f'<{exports.LICENCE_URL}>; rel="license"'
+    return response
+
+
+@require_GET
+def export_csv(request):
+    """The filtered initiatives as CSV: UTF-8 with BOM and ``;`` for French spreadsheets."""
+    filterset = InitiativeFilterSet(request.GET)
+    if not filterset.is_valid():
+        return bad_request(filterset.form)
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+
+    def lines():
+        yield "\ufeff" + writer.writerow(exports.EXPORT_COLUMNS)
+        for row in _export_rows(filterset, request):
+            yield writer.writerow(exports.csv_row(row))
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    return _download(response, "csv")
+
+
+@require_GET
+def export_geojson(request):
+    """The filtered initiatives as a GeoJSON FeatureCollection, every public column a property."""
+    filterset = InitiativeFilterSet(request.GET)
+    if not filterset.is_valid():
+        return bad_request(filterset.form)
+
+    def chunks():
+        head = {
+            "type": "FeatureCollection",
+            "licence": exports.LICENCE_NAME,
+            "licence_url": exports.LICENCE_URL,
+            "attribution": "ssemap",
+        }
+        yield json.dumps(head, ensure_ascii=False)[:-1] + ', "features": ['
+        separator = ""
+        for row in _export_rows(filterset, request):
+            properties = {k: v for k, v in row.items() if k not in ("latitude", "longitude")}
+            feature = {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
+                "properties": properties,
+            }
+            yield separator + json.dumps(feature, ensure_ascii=False)
+            separator = ",\n"
+        yield "]}\n"
+
+    response = StreamingHttpResponse(chunks(), content_type="application/geo+json; charset=utf-8")
+    return _download(response, "geojson")

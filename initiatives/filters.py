@@ -1,0 +1,433 @@
+"""The one FilterSet behind the directory list, the map data and the exports.
+
+Query parameters are slugs and repeat for several values, so a link reproduces a view:
+``/initiatives/?theme=alimentation&theme=mobilite&territory=metropole-de-lyon&low_tech=1``.
+Invalid input never raises: the form collects the errors and the views answer 400 with them.
+"""
+
+import unicodedata
+
+import django_filters as filters
+from django import forms
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.utils.translation import gettext_lazy as _
+
+from territories.models import SizeClass, Territory
+
+from .models import ActionLever, CollaborativePractice, Initiative, LegalForm, Theme
+
+SEARCH_CONFIG = "french_unaccent"  # created by migration initiatives/0002 on PostgreSQL
+MAX_QUERY_LENGTH = 200
+MAX_PAGE = 10_000
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    NAME = "name"
+    NEWEST = "newest"
+    DISTANCE = "distance"
+    CHOICES = [
+        (RELEVANCE, _("Relevance")),
+        (NAME, _("Name")),
+        (NEWEST, _("Newest")),
+        (DISTANCE, _("Distance")),
+    ]
+
+
+def fold(text):
+    """Lower case without accents: 'Énergie' → 'energie' (the SQLite search fallback)."""
+    if text is None:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+class BBox(tuple):
+    """West, south, east, north in degrees."""
+
+    @property
+    def west(self):
+        return self[0]
+
+    @property
+    def south(self):
+        return self[1]
+
+    @property
+    def east(self):
+        return self[2]
+
+    @property
+    def north(self):
+        return self[3]
+
+
+class BBoxField(forms.CharField):
+    """``W,S,E,N`` in degrees (WGS 84), as Leaflet's ``getBounds().toBBoxString()`` writes it."""
+
+    default_error_messages = {
+        "invalid": _(
+            "The area must be four numbers west,south,east,north in degrees, "
+            "for example 2.2,48.8,2.5,48.9."
+        ),
+        "range": _(
+            "The area is out of range: longitudes go from -180 to 180, latitudes from -90 "
+            "to 90, west must be less than east and south less than north."
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 120)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        parts = value.split(",")
+        try:
+            west, south, east, north = (float(part) for part in parts)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        numbers = (west, south, east, north)
+        if any(n != n or n in (float("inf"), float("-inf")) for n in numbers):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        # Leaflet may report a view wider than the world: clamp rather than refuse.
+        west, east = max(west, -180.0), min(east, 180.0)
+        south, north = max(south, -90.0), min(north, 90.0)
+        if west >= east or south >= north:
+            raise forms.ValidationError(self.error_messages["range"], code="range")
+        return BBox((west, south, east, north))
+
+
+class CommuneField(forms.CharField):
+    """A commune given by slug, INSEE code or name (the most populous match wins)."""
+
+    default_error_messages = {"unknown": _("No commune matches “%(value)s”.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 150)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        communes = Territory.objects.communes().select_related("department")
+        commune = (
+            communes.filter(slug=value).first()
+            or communes.filter(code=value).first()
+            or communes.filter(name__iexact=value).order_by("-population").first()
+        )
+        if commune is None or commune.latitude is None:
+            raise forms.ValidationError(
+                self.error_messages["unknown"], code="unknown", params={"value": value}
+            )
+        return commune
+
+
+class DirectoryForm(forms.Form):
+    """Parameters of the directory that are not filters: the page number."""
+
+    page = forms.IntegerField(
+        label=_("Page"),
+        required=False,
+        min_value=1,
+        max_value=MAX_PAGE,
+        error_messages={
+            "invalid": _("The page number must be a whole number from 1."),
+            "min_value": _("The page number must be a whole number from 1."),
+            "max_value": _("The page number is too large."),
+        },
+    )
+
+
+def _through_exists(field_name, values):
+    """An EXISTS on the many-to-many table of ``field_name``: no join, no DISTINCT needed."""
+    through = Initiative._meta.get_field(field_name).remote_field.through
+    target = Initiative._meta.get_field(field_name).m2m_reverse_name()
+    return Exists(through.objects.filter(initiative_id=OuterRef("pk"), **{f"{target}__in": values}))
+
+
+class SlugMultipleChoiceFilter(filters.ModelMultipleChoiceFilter):
+    """Several reference objects given by slug, any of them matching."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
+
+
+class BBoxFilter(filters.Filter):
+    field_class = BBoxField
+
+
+class CommuneFilter(filters.Filter):
+    field_class = CommuneField
+
+
+class InitiativeFilterSet(filters.FilterSet):
+    q = filters.CharFilter(
+        label=_("Search"), method="filter_search", max_length=MAX_QUERY_LENGTH, strip=True
+    )
+    theme = SlugMultipleChoiceFilter(
+        label=_("Themes"),
+        queryset=Theme.objects.all(),
+        method="filter_m2m",
+        field_name="themes",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    practice = SlugMultipleChoiceFilter(
+        label=_("Collaborative practices"),
+        queryset=CollaborativePractice.objects.all(),
+        method="filter_m2m",
+        field_name="practices",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    lever = SlugMultipleChoiceFilter(
+        label=_("Action levers"),
+        queryset=ActionLever.objects.all(),
+        method="filter_m2m",
+        field_name="levers",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    legal_form = SlugMultipleChoiceFilter(
+        label=_("Legal forms"),
+        queryset=LegalForm.objects.all(),
+        method="filter_legal_form",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    size_class = filters.MultipleChoiceFilter(
+        label=_("Size of the commune"),
+        choices=SizeClass.choices,
+        field_name="commune__size_class",
+        distinct=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    low_tech = filters.BooleanFilter(
+        label=_("Low-tech only"), method="filter_low_tech", widget=forms.CheckboxInput
+    )
+    territory = filters.ModelChoiceFilter(
+        label=_("Territory"),
+        queryset=Territory.objects.select_related("department"),
+        to_field_name="slug",
+        method="filter_territory",
+        null_label=None,
+    )
+    bbox = BBoxFilter(label=_("Area"), method="filter_bbox")
+    near = CommuneFilter(label=_("Near the commune"), method="noop")
+    sort = filters.ChoiceFilter(
+        label=_("Sort by"), choices=Sort.CHOICES, method="noop", empty_label=None
+    )
+
+    # The facets: filters whose options show how many results each would give.
+    FACETS = ("theme", "practice", "lever", "legal_form", "size_class", "low_tech")
+    # Filters that do not narrow the results.
+    NOT_NARROWING = ("sort", "near")
+
+    class Meta:
+        model = Initiative
+        fields = []
+        form = DirectoryForm
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = Initiative.objects.published()
+        super().__init__(data, queryset, **kwargs)
+        for name in ("theme", "practice", "lever", "legal_form"):
+            label = self.filters[name].label
+            self.filters[name].extra["error_messages"] = {
+                "invalid_choice": _("Unknown value in “%(label)s”: “%%(value)s”.")
+                % {"label": label},
+                "invalid_pk_value": _("Unknown value in “%(label)s”: “%%(pk)s”.")
+                % {"label": label},
+            }
+        self.filters["territory"].extra["error_messages"] = {
+            "invalid_choice": _("Unknown territory.")
+        }
+        self.filters["sort"].extra["error_messages"] = {"invalid_choice": _("Unknown sort order.")}
+        self.filters["size_class"].extra["error_messages"] = {
+            "invalid_choice": _("Unknown size class: “%(value)s”.")
+        }
+
+    # -- filtering ----------------------------------------------------------------------------
+
+    def filter_queryset(self, queryset, exclude=()):
+        """Apply every valid filter except those named in ``exclude``."""
+        for name, value in self.form.cleaned_data.items():
+            # An empty multiple choice is an empty queryset, which method filters would apply.
+            if name in self.filters and name not in exclude and _given(value):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    @property
+    def qs(self):
+        """The filtered results, ordered as asked; nothing at all when a parameter is invalid."""
+        if not hasattr(self, "_qs"):
+            if self.is_bound and not self.form.is_valid():
+                self._qs = self.queryset.none()
+            else:
+                self._qs = self.order(self.filter_queryset(self.queryset.all()))
+        return self._qs
+
+    def filter_search(self, queryset, name, value):
+        if connection.vendor == "postgresql":
+            return self._search_postgresql(queryset, value)
+        return self._search_fallback(queryset, value)
+
+    def _search_postgresql(self, queryset, value):
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = (
+            SearchVector("name", weight="A", config=SEARCH_CONFIG)
+            + SearchVector(
+                "summary", "organisation", "commune__name", weight="B", config=SEARCH_CONFIG
+            )
+            + SearchVector("description", weight="C", config=SEARCH_CONFIG)
+        )
+        query = SearchQuery(value, search_type="websearch", config=SEARCH_CONFIG)
+        return queryset.annotate(search=vector, rank=SearchRank(vector, query)).filter(search=query)
+
+    def _search_fallback(self, queryset, value):
+        """Every word somewhere in the text, ignoring case and accents (SQLite)."""
+        _register_fold(connection)
+        words = [fold(word) for word in value.split() if word.strip()]
+        if not words:
+            return queryset
+        fields = ("name", "summary", "organisation", "description", "commune__name")
+        folded = {f: _Fold(f) for f in fields}
+        for word in words:
+            queryset = queryset.filter(_any_contains(folded, word))
+        first = words[0]
+        rank = Case(
+            When(_fold_contains(folded["name"], first), then=Value(3)),
+            When(
+                _fold_contains(folded["summary"], first)
+                | _fold_contains(folded["organisation"], first)
+                | _fold_contains(folded["commune__name"], first),
+                then=Value(2),
+            ),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return queryset.annotate(rank=rank)
+
+    def filter_m2m(self, queryset, name, value):
+        # ``name`` is the filter's field_name: the many-to-many field.
+        return queryset.filter(_through_exists(name, [obj.pk for obj in value]))
+
+    def filter_legal_form(self, queryset, name, value):
+        return queryset.filter(legal_form__in=value)
+
+    def filter_low_tech(self, queryset, name, value):
+        return queryset.filter(low_tech=True) if value else queryset
+
+    def filter_territory(self, queryset, name, value):
+        return queryset.in_territory(value)
+
+    def filter_bbox(self, queryset, name, value):
+        return queryset.filter(
+            longitude__gte=value.west,
+            longitude__lte=value.east,
+            latitude__gte=value.south,
+            latitude__lte=value.north,
+        )
+
+    def noop(self, queryset, name, value):
+        return queryset
+
+    # -- ordering -----------------------------------------------------------------------------
+
+    @property
+    def cleaned(self):
+        return self.form.cleaned_data if self.form.is_valid() else {}
+
+    def effective_sort(self):
+        """The sort in force: relevance needs a query, distance a commune."""
+        data = self.cleaned
+        sort = data.get("sort") or ""
+        if sort == Sort.DISTANCE and data.get("near"):
+            return Sort.DISTANCE
+        if sort in (Sort.NAME, Sort.NEWEST):
+            return sort
+        return Sort.RELEVANCE if data.get("q") else Sort.NAME
+
+    def order(self, queryset):
+        sort = self.effective_sort()
+        if sort == Sort.RELEVANCE:
+            return queryset.order_by("-rank", "name", "pk")
+        if sort == Sort.NEWEST:
+            return queryset.order_by(F("published_at").desc(nulls_last=True), "name", "pk")
+        if sort == Sort.DISTANCE:
+            return queryset.annotate(distance=_distance_from(self.cleaned["near"])).order_by(
+                "distance", "name", "pk"
+            )
+        return queryset.order_by("name", "pk")
+
+    # -- facets -------------------------------------------------------------------------------
+
+    def queryset_without(self, *names):
+        """The results with every filter applied except ``names`` (for facet counts)."""
+        if self.is_bound and not self.form.is_valid():
+            return self.queryset.none()
+        return self.filter_queryset(self.queryset.all(), exclude=names)
+
+    def active_values(self, name):
+        """The selected values of one filter, as a list (empty when none)."""
+        value = self.cleaned.get(name)
+        if value in (None, "", [], False):
+            return []
+        return list(value) if isinstance(value, list | tuple) and name != "bbox" else [value]
+
+
+def _given(value):
+    if hasattr(value, "query"):  # a queryset from a model multiple choice field
+        return value.exists() if value._result_cache is None else bool(value._result_cache)
+    return value not in (None, "", [], (), False)
+
+
+class _Fold(Func):
+    """``ssemap_fold(field)``: lower case without accents, registered on SQLite connections."""
+
+    function = "ssemap_fold"
+    output_field = CharField()
+
+
+def _fold_contains(expression, word):
+    from django.db.models.lookups import Contains
+
+    return Q(Contains(expression, word))
+
+
+def _any_contains(folded, word):
+    condition = Q()
+    for expression in folded.values():
+        condition |= _fold_contains(expression, word)
+    return condition
+
+
+def _register_fold(conn):
+    """Make ``ssemap_fold`` available on this SQLite connection (idempotent, cheap)."""
+    conn.ensure_connection()
+    conn.connection.create_function("ssemap_fold", 1, fold, deterministic=True)
+
+
+def _distance_from(commune):
+    """Squared equirectangular distance: enough to order by, no SQL maths functions needed."""
+    import math
+
+    k = math.cos(math.radians(commune.latitude))
+    dlat = F("latitude") - Value(commune.latitude)
+    dlon = (F("longitude") - Value(commune.longitude)) * Value(k)
+    return dlat * dlat + dlon * dlon
