@@ -395,6 +395,8 @@ def generate_samples(count, seed=None, status=Status.PUBLISHED, batch_size=2000)
                     rng.sample(levers, k=rng.randint(0, 2)) if levers else [],
                 )
             )
+        for row in rows:
+            row.set_grid_position()  # save() is bypassed; the map's clusters need it
         with transaction.atomic():
             saved = Initiative.objects.bulk_create(rows)
             if saved and saved[0].pk is None:  # backends that don't return ids

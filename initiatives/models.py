@@ -1,6 +1,7 @@
 """SSE and low-tech initiatives and the vocabulary that classifies them."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from territories.models import Kind, Territory
+
+from .grid import grid_position
 
 
 class SlugManager(models.Manager):
@@ -276,6 +279,13 @@ class Initiative(models.Model):
     address = models.CharField(_("street address"), max_length=250, blank=True)
     latitude = models.FloatField(_("latitude"))
     longitude = models.FloatField(_("longitude"))
+    # Web Mercator position at zoom 24 (initiatives/grid.py), set on save: map clusters are
+    # GROUP BYs on integer divisions of these.
+    tile_x = models.PositiveIntegerField(default=0, editable=False)
+    tile_y = models.PositiveIntegerField(default=0, editable=False)
+    # PostgreSQL only: the weighted full-text document, kept up to date by a trigger
+    # (migration 0003) and indexed with GIN. Unused (NULL) on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     # How to reach it
     website = models.URLField(_("website"), max_length=300, blank=True)
@@ -305,7 +315,15 @@ class Initiative(models.Model):
 
     objects = InitiativeQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["epci", "department", "region", "updated_at"],
+        excluded_fields=[
+            "epci",
+            "department",
+            "region",
+            "updated_at",
+            "tile_x",
+            "tile_y",
+            "search_vector",
+        ],
         m2m_fields=[themes, practices, levers, low_tech_qualities],
     )
 
@@ -351,6 +369,13 @@ class Initiative(models.Model):
             models.Index(fields=["status", "low_tech"]),
             models.Index(fields=["status", "latitude", "longitude"]),
             models.Index(fields=["source"]),
+            # Covers the map's cluster query (index-only scan on PostgreSQL).
+            models.Index(
+                fields=["status", "tile_x", "tile_y", "latitude", "longitude"],
+                name="initiative_map_grid",
+            ),
+            models.Index(fields=["status", "legal_form"], name="initiative_status_form"),
+            models.Index(fields=["updated_at"], name="initiative_updated_at"),
         ]
 
     def __str__(self):
@@ -360,6 +385,7 @@ class Initiative(models.Model):
         if not self.slug:
             self.slug = self.unique_slug()
         self.copy_commune_containers()
+        self.set_grid_position()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -371,6 +397,10 @@ class Initiative(models.Model):
             self.epci_id = commune.epci_id
             self.department_id = commune.department_id
             self.region_id = commune.region_id
+
+    def set_grid_position(self):
+        if self.latitude is not None and self.longitude is not None:
+            self.tile_x, self.tile_y = grid_position(self.latitude, self.longitude)
 
     def unique_slug(self):
         base = slugify(self.name)[:150] or "initiative"
@@ -463,3 +493,22 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.initiative} ({self.get_status_display()})"
+
+
+class DataVersion(models.Model):
+    """One row counting the changes to public data, bumped by database triggers (migration 0003).
+
+    Triggers see every write — admin forms, bulk actions, ``QuerySet.update()``, imports — on
+    initiatives, their many-to-many links, reference data and territories, so a cache keyed on
+    this version (initiatives/caching.py) never serves stale data, in any worker.
+    """
+
+    version = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("data version")
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

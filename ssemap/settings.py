@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The full-text column's field type (initiatives.Initiative.search_vector); harmless on SQLite.
+    "django.contrib.postgres",
     "django_filters",
     "leaflet",
     "simple_history",
