@@ -5,6 +5,7 @@ Production mode (``SSEMAP_ENV=production``) refuses to start without a real secr
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "django_filters",
     "leaflet",
     "simple_history",
+    "axes",
     "territories",
     "initiatives",
 ]
@@ -72,7 +74,26 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "ssemap.middleware.SecurityHeadersMiddleware",
+    "ssemap.middleware.RequestLogMiddleware",
+    # Last: turns a locked-out admin login into a clear 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Admin brute-force protection (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one
+# username from one address, that pair is locked for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "ssemap.auth.LoginAttemptBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind a reverse proxy, REMOTE_ADDR is the proxy: name the header that carries the client.
+AXES_CLIENT_IP_CALLABLE = "ssemap.auth.client_ip"
 
 ROOT_URLCONF = "ssemap.urls"
 WSGI_APPLICATION = "ssemap.wsgi.application"
@@ -143,8 +164,9 @@ CACHES = {
     }
 }
 
-# Console e-mail by default; EMAIL_BACKEND=smtp plus the EMAIL_* variables for real mail.
-if os.environ.get("EMAIL_BACKEND", "console") == "smtp":
+# Console e-mail in development, SMTP (the EMAIL_* variables) in production; EMAIL_BACKEND
+# (console or smtp) chooses explicitly.
+if os.environ.get("EMAIL_BACKEND", "smtp" if PRODUCTION else "console") == "smtp":
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -199,6 +221,17 @@ SECURE_CSP = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Powerful browser features the site never uses (ssemap.middleware.SecurityHeadersMiddleware).
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(self), payment=(), usb=(), "
+    "interest-cohort=(), browsing-topics=()"
+)
+# Header set by a trusted reverse proxy with the client's address (e.g. HTTP_X_REAL_IP);
+# empty: REMOTE_ADDR. Used by the sign-in lockout (ssemap.auth.client_ip).
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+# Load balancers probe /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -207,7 +240,8 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+    # Eligible for browsers' preload lists (submitting the domain stays a manual step).
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -217,10 +251,26 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "ssemap.logs.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # JSON lines on standard output in production (LOG_FORMAT=plain|json to choose).
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "plain"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # One line per request (ssemap.middleware.RequestLogMiddleware); runserver already
+        # prints its own in development.
+        "ssemap.requests": {
+            "level": "INFO" if env_bool("LOG_REQUESTS", PRODUCTION) else "WARNING",
+        },
+        # The request logger above covers every request; Django's would repeat 4xx/5xx lines.
+        "django.request": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
     },
 }

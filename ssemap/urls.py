@@ -4,9 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from ssemap.health import healthz
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
 ]
+
+# A database outage answers 503 with Retry-After; any other error a plain page, no stack trace.
+handler500 = "ssemap.errors.server_error"
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

@@ -1,0 +1,135 @@
+"""Production settings: `check --deploy` is clean, secrets come from the environment only."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def production_env(tmp_path, **extra):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("SECURE_", "EMAIL_", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"))
+    }
+    env.update(
+        SSEMAP_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        DJANGO_SETTINGS_MODULE="ssemap.settings",
+    )
+    env.update(extra)
+    return env
+
+
+def run(args, env):
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def production_settings(tmp_path, names, **extra):
+    script = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}, default=str))"
+    )
+    result = run(["-c", script], production_env(tmp_path, **extra))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_check_deploy_is_clean_in_production(tmp_path):
+    result = run(["manage.py", "check", "--deploy"], production_env(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_refuses_to_start_without_a_real_secret_key(tmp_path):
+    env = production_env(tmp_path)
+    del env["SECRET_KEY"]
+    result = run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert "needs a real SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_a_short_secret_key(tmp_path):
+    result = run(["manage.py", "check"], production_env(tmp_path, SECRET_KEY="x" * 20))
+    assert result.returncode != 0
+    assert "needs a real SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_debug(tmp_path):
+    result = run(["manage.py", "check"], production_env(tmp_path, DEBUG="1"))
+    assert result.returncode != 0
+    assert "DEBUG must be off" in result.stderr
+
+
+def test_production_cookies_are_https_only_and_hsts_is_on(tmp_path):
+    values = production_settings(
+        tmp_path,
+        [
+            "DEBUG",
+            "SESSION_COOKIE_SECURE",
+            "CSRF_COOKIE_SECURE",
+            "SESSION_COOKIE_HTTPONLY",
+            "SECURE_SSL_REDIRECT",
+            "SECURE_HSTS_SECONDS",
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+            "SECURE_PROXY_SSL_HEADER",
+            "STORAGES",
+            "MAILERS",
+        ],
+    )
+    assert values["DEBUG"] is False
+    assert values["SESSION_COOKIE_SECURE"] is True
+    assert values["CSRF_COOKIE_SECURE"] is True
+    assert values["SESSION_COOKIE_HTTPONLY"] is True
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SECURE_HSTS_SECONDS"] >= 31536000
+    assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert values["STORAGES"]["staticfiles"]["BACKEND"] == (
+        "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    )
+    assert "smtp" in values["MAILERS"]["default"]["BACKEND"]
+
+
+def test_secrets_are_read_from_the_environment(tmp_path):
+    key = secrets.token_urlsafe(64)
+    values = production_settings(
+        tmp_path,
+        ["SECRET_KEY", "MAILERS"],
+        SECRET_KEY=key,
+        EMAIL_HOST_PASSWORD="from-the-environment",
+    )
+    assert values["SECRET_KEY"] == key
+    assert values["MAILERS"]["default"]["OPTIONS"]["password"] == "from-the-environment"
+
+
+def test_production_responses_carry_hsts_and_redirect_plain_http(tmp_path):
+    script = """
+import django, json
+django.setup()
+from django.test import Client
+client = Client(raise_request_exception=False)
+secure = client.get("/healthz", secure=True, HTTP_HOST="example.org")
+plain = client.get("/en/", HTTP_HOST="example.org")
+health = client.get("/healthz", HTTP_HOST="example.org")
+print(json.dumps({
+    "hsts": secure.headers.get("Strict-Transport-Security"),
+    "redirect": [plain.status_code, plain.headers.get("Location")],
+    "health_status": health.status_code,
+}))
+"""
+    result = run(["-c", script], production_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["hsts"] == "max-age=31536000; includeSubDomains; preload"
+    assert seen["redirect"] == [301, "https://example.org/en/"]
+    # Load balancers probe over plain HTTP: /healthz answers instead of redirecting.
+    assert seen["health_status"] in {200, 503}
