@@ -4,13 +4,14 @@ import csv
 import json
 
 from django import forms
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import condition, require_GET
 
-from . import exports
+from . import caching, exports
 from .filters import InitiativeFilterSet
 from .mapdata import map_feature_collection
 
@@ -43,21 +44,33 @@ def bad_request(*forms_):
     return JsonResponse(error_payload(*forms_), status=400)
 
 
+# Validators and cache keys come from the data version (initiatives/caching.py): a 304 or a
+# cached payload costs one primary-key query, and a publish changes them at once.
+http_cached = condition(etag_func=caching.etag, last_modified_func=caching.last_modified)
+
+
 @require_GET
+@gzip_page
+@http_cached
 def map_data(request):
     """GeoJSON of the filtered initiatives for the map's current view (``bbox``, ``zoom``)."""
     filterset = InitiativeFilterSet(request.GET)
     view = MapViewForm(request.GET)
     if not (filterset.is_valid() and view.is_valid()):
         return bad_request(filterset.form, view)
-    payload = map_feature_collection(
-        filterset.qs,
-        zoom=view.cleaned_data["zoom"],
-        bbox=filterset.form.cleaned_data.get("bbox"),
-    )
-    response = JsonResponse(payload)
+
+    def payload():
+        collection = map_feature_collection(
+            filterset.qs,
+            zoom=view.cleaned_data["zoom"],
+            bbox=filterset.form.cleaned_data.get("bbox"),
+        )
+        return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+
+    body = caching.cached("map", [caching.query_fingerprint(request.GET)], payload, request=request)
+    response = HttpResponse(body, content_type="application/json")
     response["Vary"] = "Accept-Language"
-    return response
+    return caching.revalidate(response)
 
 
 class _Echo:
@@ -84,10 +97,12 @@ def _download(response, extension):
         f'attachment; filename="ssemap-initiatives-{stamp}.{extension}"'
     )
     response["Link"] = f'<{exports.LICENCE_URL}>; rel="license"'
-    return response
+    return caching.revalidate(response)
 
 
 @require_GET
+@gzip_page
+@http_cached
 def export_csv(request):
     """The filtered initiatives as CSV: UTF-8 with BOM and ``;`` for French spreadsheets."""
     filterset = InitiativeFilterSet(request.GET)
@@ -105,6 +120,8 @@ def export_csv(request):
 
 
 @require_GET
+@gzip_page
+@http_cached
 def export_geojson(request):
     """The filtered initiatives as a GeoJSON FeatureCollection, every public column a property."""
     filterset = InitiativeFilterSet(request.GET)

@@ -1,13 +1,32 @@
-"""Map data: the GeoJSON the directory map draws, lean enough to send often.
+"""Map data: the GeoJSON the directory map draws, small at every zoom whatever the data size.
 
-A point feature carries only what its marker and popup need. The client also understands
-cluster features (``{"cluster": true, "count": N, "bbox": [W, S, E, N]}``), which a server
-may return instead of points at low zoom.
+When the filtered initiatives of the view fit in ``MAX_POINTS``, they are sent as points (the
+client clusters them itself). Otherwise the server clusters them: one GROUP BY on each
+initiative's precomputed grid position (initiatives/grid.py) gives, per grid cell, a count, the
+mean position of its points (so a cluster sits where its initiatives are, not at the cell's
+centre) and their bounding box. Cells holding a single initiative are sent as that point.
+The grid is about 64 px at the requested zoom, 32 px from ``FINE_ZOOM`` on, and never has
+more than ``MAX_CELLS_ACROSS`` cells across the requested area, so a response holds at most a
+few thousand features however large the data or the area asked for.
+
+Point features carry only what a marker and its popup need; cluster features are
+``{"cluster": true, "count": N, "bbox": [W, S, E, N]}``.
 """
 
+import math
+
+from django.db.models import Avg, Count, F, Max, Min
 from django.urls import reverse
 
+from .grid import GRID_ZOOM, world_x, world_y
+from .models import Initiative
+
 COORDINATE_DECIMALS = 5  # about one metre
+MAX_POINTS = 400
+DEFAULT_ZOOM = 5
+FINE_ZOOM = 13
+MAX_CELLS_ACROSS = 64
+POINT_FIELDS = ("pk", "slug", "name", "latitude", "longitude", "commune__name", "source")
 
 
 def _detail_url_template():
@@ -15,34 +34,97 @@ def _detail_url_template():
     return reverse("initiatives:detail", args=["__slug__"])
 
 
+def cluster_level(zoom=None, bbox=None):
+    """The grid zoom to cluster at: ~64 px cells (32 px when zoomed in), bounded by the area."""
+    zoom = DEFAULT_ZOOM if zoom is None else zoom
+    level = zoom + (3 if zoom >= FINE_ZOOM else 2)
+    if bbox is not None:
+        west, south, east, north = bbox
+        span = max(world_x(east) - world_x(west), world_y(south) - world_y(north), 1e-12)
+        level = min(level, int(math.floor(math.log2(MAX_CELLS_ACROSS / span))))
+    return max(0, min(level, GRID_ZOOM))
+
+
 def map_feature_collection(queryset, *, zoom=None, bbox=None):
-    """A GeoJSON FeatureCollection of the initiatives in ``queryset``.
+    """A GeoJSON FeatureCollection of the initiatives in ``queryset``: points or clusters.
 
     ``queryset`` is already filtered (by the directory's FilterSet, ``bbox`` included);
-    ``zoom`` and ``bbox`` describe the view the map asks for.
+    ``zoom`` and ``bbox`` describe the view the map asks for. The collection also says
+    ``total`` (initiatives represented) and ``clustered``.
     """
+    queryset = queryset.order_by()
     url_template = _detail_url_template()
-    rows = queryset.order_by().values_list(
-        "slug", "name", "latitude", "longitude", "commune__name", "source"
+    rows = list(queryset.values_list(*POINT_FIELDS)[: MAX_POINTS + 1])
+    if len(rows) <= MAX_POINTS:
+        return _collection([_point(row, url_template) for row in rows], len(rows), False)
+
+    divisor = 1 << (GRID_ZOOM - cluster_level(zoom, bbox))
+    cells = (
+        queryset.annotate(cell_x=F("tile_x") / divisor, cell_y=F("tile_y") / divisor)
+        .values("cell_x", "cell_y")
+        .annotate(
+            count=Count("pk"),
+            mean_lat=Avg("latitude"),
+            mean_lon=Avg("longitude"),
+            west=Min("longitude"),
+            south=Min("latitude"),
+            east=Max("longitude"),
+            north=Max("latitude"),
+            first=Min("pk"),
+        )
+        .order_by()
     )
-    features = [
-        {
-            "type": "Feature",
-            "id": slug,
-            "geometry": {
-                "type": "Point",
-                "coordinates": [
-                    round(longitude, COORDINATE_DECIMALS),
-                    round(latitude, COORDINATE_DECIMALS),
-                ],
-            },
-            "properties": {
-                "name": name,
-                "commune": commune,
-                "url": url_template.replace("__slug__", slug),
-                "sample": source == "sample",
-            },
-        }
-        for slug, name, latitude, longitude, commune, source in rows.iterator(chunk_size=2000)
-    ]
-    return {"type": "FeatureCollection", "features": features}
+    features, singles, total = [], [], 0
+    for cell in cells:
+        total += cell["count"]
+        if cell["count"] == 1:
+            singles.append(cell["first"])
+        else:
+            features.append(_cluster(cell))
+    if singles:
+        points = Initiative.objects.filter(pk__in=singles).values_list(*POINT_FIELDS)
+        features.extend(_point(row, url_template) for row in points)
+    return _collection(features, total, True)
+
+
+def _collection(features, total, clustered):
+    return {
+        "type": "FeatureCollection",
+        "total": total,
+        "clustered": clustered,
+        "features": features,
+    }
+
+
+def _round(value):
+    return round(value, COORDINATE_DECIMALS)
+
+
+def _point(row, url_template):
+    _pk, slug, name, latitude, longitude, commune, source = row
+    return {
+        "type": "Feature",
+        "id": slug,
+        "geometry": {"type": "Point", "coordinates": [_round(longitude), _round(latitude)]},
+        "properties": {
+            "name": name,
+            "commune": commune,
+            "url": url_template.replace("__slug__", slug),
+            "sample": source == "sample",
+        },
+    }
+
+
+def _cluster(cell):
+    return {
+        "type": "Feature",
+        "geometry": {
+            "type": "Point",
+            "coordinates": [_round(cell["mean_lon"]), _round(cell["mean_lat"])],
+        },
+        "properties": {
+            "cluster": True,
+            "count": cell["count"],
+            "bbox": [_round(cell[k]) for k in ("west", "south", "east", "north")],
+        },
+    }

@@ -1,0 +1,83 @@
+"""Caching keyed on the query and on the data's last change, and the HTTP validators from it.
+
+The data version is the single ``DataVersion`` row that database triggers bump on any write to
+initiatives, their links, reference data or territories (migration 0003) — whatever made the
+write: admin, bulk action, ``QuerySet.update()``, import. Reading it is one primary-key lookup
+per request, and every cache key and ETag includes it, so a publish shows at once, in every
+worker, with any cache backend (per-process LocMem included), and nothing stale is served.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.utils.translation import get_language
+
+from .models import DataVersion
+
+CACHE_SECONDS = 60 * 60
+# Parameters that change nothing in map data, facet counts or exports.
+IGNORED_PARAMS = ("page", "sort")
+_REQUEST_ATTRIBUTE = "_ssemap_data_version"
+
+
+def data_version():
+    """``(token, changed_at)`` of the public data, read from the database.
+
+    The token joins the counter and the time of the change, so a counter that starts again
+    (an emptied table, a restored database) never repeats an earlier token.
+    """
+    row = DataVersion.objects.filter(pk=1).values_list("version", "changed_at").first()
+    if row is None:
+        return "0", None
+    version, changed_at = row
+    return f"{version}.{int(changed_at.timestamp() * 1_000_000)}", changed_at
+
+
+def request_data_version(request):
+    """The data version, read once per request."""
+    if not hasattr(request, _REQUEST_ATTRIBUTE):
+        setattr(request, _REQUEST_ATTRIBUTE, data_version())
+    return getattr(request, _REQUEST_ATTRIBUTE)
+
+
+def query_fingerprint(params, ignore=IGNORED_PARAMS):
+    """A stable text for a query string: parameters sorted, values sorted, ``ignore`` dropped."""
+    items = sorted(
+        (key, sorted(params.getlist(key))) for key in params if key not in ignore and key
+    )
+    return "&".join(f"{key}={','.join(values)}" for key, values in items)
+
+
+def cache_key(prefix, version, *parts):
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:32]
+    return f"ssemap:{prefix}:{version}:{digest}"
+
+
+def cached(prefix, parts, compute, *, request=None, timeout=CACHE_SECONDS):
+    """``compute()``, cached under ``prefix`` + ``parts`` + the data version + the language."""
+    version = request_data_version(request)[0] if request is not None else data_version()[0]
+    key = cache_key(prefix, version, get_language() or "", *parts)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
+def etag(request, *args, **kwargs):
+    """ETag of a response that depends only on the path, the query, the language and the data."""
+    version = request_data_version(request)[0]
+    text = "\x1f".join(
+        (version, get_language() or "", request.path, query_fingerprint(request.GET, ()))
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:40]
+
+
+def last_modified(request, *args, **kwargs):
+    return request_data_version(request)[1]
+
+
+def revalidate(response):
+    """Cache-Control for data that must never be stale: store it, but ask each time (304s)."""
+    response["Cache-Control"] = "public, no-cache"
+    return response
