@@ -5,6 +5,7 @@ Query parameters are slugs and repeat for several values, so a link reproduces a
 Invalid input never raises: the form collects the errors and the views answer 400 with them.
 """
 
+import math
 import unicodedata
 
 import django_filters as filters
@@ -287,17 +288,13 @@ class InitiativeFilterSet(filters.FilterSet):
         return self._search_fallback(queryset, value)
 
     def _search_postgresql(self, queryset, value):
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+        """Match and rank on ``search_vector`` (kept by a trigger, see migration 0003)."""
+        from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        vector = (
-            SearchVector("name", weight="A", config=SEARCH_CONFIG)
-            + SearchVector(
-                "summary", "organisation", "commune__name", weight="B", config=SEARCH_CONFIG
-            )
-            + SearchVector("description", weight="C", config=SEARCH_CONFIG)
-        )
         query = SearchQuery(value, search_type="websearch", config=SEARCH_CONFIG)
-        return queryset.annotate(search=vector, rank=SearchRank(vector, query)).filter(search=query)
+        return queryset.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query)
+        )
 
     def _search_fallback(self, queryset, value):
         """Every word somewhere in the text, ignoring case and accents (SQLite)."""
@@ -370,9 +367,10 @@ class InitiativeFilterSet(filters.FilterSet):
         if sort == Sort.NEWEST:
             return queryset.order_by(F("published_at").desc(nulls_last=True), "name", "pk")
         if sort == Sort.DISTANCE:
-            return queryset.annotate(distance=_distance_from(self.cleaned["near"])).order_by(
-                "distance", "name", "pk"
-            )
+            near = self.cleaned["near"]
+            return queryset.annotate(
+                distance=distance_from(near.latitude, near.longitude)
+            ).order_by("distance", "name", "pk")
         return queryset.order_by("name", "pk")
 
     # -- facets -------------------------------------------------------------------------------
@@ -423,11 +421,9 @@ def _register_fold(conn):
     conn.connection.create_function("ssemap_fold", 1, fold, deterministic=True)
 
 
-def _distance_from(commune):
+def distance_from(latitude, longitude):
     """Squared equirectangular distance: enough to order by, no SQL maths functions needed."""
-    import math
-
-    k = math.cos(math.radians(commune.latitude))
-    dlat = F("latitude") - Value(commune.latitude)
-    dlon = (F("longitude") - Value(commune.longitude)) * Value(k)
+    k = math.cos(math.radians(latitude))
+    dlat = F("latitude") - Value(latitude)
+    dlon = (F("longitude") - Value(longitude)) * Value(k)
     return dlat * dlat + dlon * dlon

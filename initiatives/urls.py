@@ -6,7 +6,7 @@ app_name = "initiatives"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("initiatives/", views.InitiativeListView.as_view(), name="list"),
+    path("initiatives/", views.directory, name="list"),
     path("initiatives/export.csv", api.export_csv, name="export-csv"),
     path("initiatives/export.geojson", api.export_geojson, name="export-geojson"),
     path("api/initiatives.geojson", api.map_data, name="map-data"),

@@ -1,42 +1,165 @@
+import json
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from .models import ActionLever, Initiative, Theme
+from .directory import Directory
+from .filters import DirectoryForm, distance_from
+from .models import ActionLever, Initiative, LeverFamily, TerritoryLever, Theme
+
+PAGE_SIZE = 20
+NEARBY_COUNT = 5
 
 
 def home(request):
     published = Initiative.objects.published()
+    figures = published.aggregate(
+        initiatives=Count("pk"),
+        communes=Count("commune", distinct=True),
+        low_tech=Count("pk", filter=Q(low_tech=True)),
+        departments=Count("department", distinct=True),
+    )
+    theme_counts = dict(
+        Initiative.themes.through.objects.filter(initiative__status="published")
+        .values_list("theme_id")
+        .annotate(n=Count("initiative_id"))
+        .order_by()
+    )
+    themes = list(Theme.objects.all())
+    for theme in themes:
+        theme.count = theme_counts.get(theme.pk, 0)
     return render(
         request,
         "initiatives/home.html",
         {
-            "initiative_count": published.count(),
-            "themes": Theme.objects.all(),
-            "latest": published.with_public_relations().order_by("-published_at")[:6],
+            "figures": figures,
+            "themes": themes,
+            "latest": published.with_public_relations().order_by("-published_at", "pk")[:6],
+            "map_data_url": reverse("initiatives:map-data"),
         },
     )
 
 
-class InitiativeListView(ListView):
-    paginate_by = 20
-    template_name = "initiatives/initiative_list.html"
+def directory(request):
+    """The directory: filters, the list and the map of the same results.
 
-    def get_queryset(self):
-        return Initiative.objects.published().with_public_relations()
+    Asked with ``X-Requested-With: fetch`` (the page's own script), it answers only the
+    filters and results, which the script swaps in place.
+    """
+    directory = Directory(request.GET, reverse("initiatives:list"))
+    page_form = DirectoryForm(request.GET)
+    valid = directory.is_valid and page_form.is_valid()
+    errors = directory.errors + [m for ms in page_form.errors.values() for m in ms]
+    page_obj = None
+    status = 200 if valid else 400
+    if valid:
+        paginator = Paginator(directory.results.with_public_relations(), PAGE_SIZE)
+        number = page_form.cleaned_data.get("page") or 1
+        if number > paginator.num_pages and number > 1:
+            errors.append(
+                _("There is no page %(number)s: the results have %(pages)s.")
+                % {"number": number, "pages": paginator.num_pages}
+            )
+            status = 404
+        else:
+            page_obj = paginator.page(number)
+    context = {
+        "directory": directory,
+        "bounds_json": json.dumps(map_bounds(directory)),
+        "page_obj": page_obj,
+        "errors": errors,
+        "map_data_url": reverse("initiatives:map-data"),
+        "filter_query": directory.filter_query(),
+    }
+    fragment = request.headers.get("X-Requested-With") == "fetch"
+    template = (
+        "initiatives/_directory_body.html" if fragment else "initiatives/initiative_list.html"
+    )
+    response = render(request, template, context, status=status)
+    response["Vary"] = "X-Requested-With, Accept-Language, Cookie"
+    return response
+
+
+def map_bounds(directory):
+    """Where the map should look first: the chosen area, or the chosen territory's results."""
+    if not directory.is_valid:
+        return None
+    bbox = directory.cleaned.get("bbox")
+    if bbox:
+        return [[bbox.south, bbox.west], [bbox.north, bbox.east]]
+    if directory.cleaned.get("territory"):
+        return directory.bounds()
+    return None
 
 
 class InitiativeDetailView(DetailView):
     template_name = "initiatives/initiative_detail.html"
 
     def get_queryset(self):
-        return Initiative.objects.published().with_public_relations()
+        return (
+            Initiative.objects.published()
+            .select_related("commune", "epci", "department", "region", "legal_form")
+            .prefetch_related("themes", "practices", "levers", "low_tech_qualities")
+        )
+
+    def get_context_data(self, **kwargs):
+        initiative = self.object
+        nearby = (
+            Initiative.objects.published()
+            .exclude(pk=initiative.pk)
+            .with_public_relations()
+            .annotate(distance=distance_from(initiative.latitude, initiative.longitude))
+            .order_by("distance", "pk")[:NEARBY_COUNT]
+        )
+        chain = [t for t in (initiative.region, initiative.department, initiative.epci) if t]
+        return super().get_context_data(
+            nearby=nearby,
+            breadcrumbs=[*chain, initiative.commune],
+            directory_url=reverse("initiatives:list"),
+            **kwargs,
+        )
 
 
 class LeverListView(ListView):
-    model = ActionLever
     template_name = "initiatives/lever_list.html"
+
+    def get_queryset(self):
+        return ActionLever.objects.annotate(
+            initiative_count=Count(
+                "initiatives", filter=Q(initiatives__status="published"), distinct=True
+            ),
+            territory_count=Count("uses", distinct=True),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        families = dict(LeverFamily.choices)
+        groups = {}
+        for lever in context["object_list"]:
+            groups.setdefault(lever.family, []).append(lever)
+        context["families"] = [
+            (families[key], groups[key]) for key in LeverFamily.values if key in groups
+        ]
+        return context
 
 
 class LeverDetailView(DetailView):
     model = ActionLever
     template_name = "initiatives/lever_detail.html"
+
+    def get_context_data(self, **kwargs):
+        lever = self.object
+        initiatives = Initiative.objects.published().filter(levers=lever)
+        return super().get_context_data(
+            uses=TerritoryLever.objects.filter(lever=lever)
+            .select_related("territory")
+            .order_by("territory__name"),
+            initiatives=initiatives.with_public_relations().order_by("name")[:PAGE_SIZE],
+            initiative_count=initiatives.count(),
+            directory_url=reverse("initiatives:list"),
+            **kwargs,
+        )

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 from django.views.static import serve
 
 from ssemap.health import healthz
@@ -19,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("initiatives.urls")),
     path("levers/", include("initiatives.lever_urls")),
     path("territories/", include("territories.urls")),
+    path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
     prefix_default_language=False,
 )
 

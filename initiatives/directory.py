@@ -1,0 +1,259 @@
+"""What the directory page shows around the FilterSet: facet options with counts, chips.
+
+Facet counts follow the usual rule of faceted search: each facet counts its options with
+every *other* filter applied, so ticking one more theme never makes the other themes vanish.
+One grouped query per facet, whatever the number of initiatives.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Min, Q
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from territories.models import EpciKind, Kind, SizeClass, Territory
+
+from .filters import InitiativeFilterSet, Sort
+from .models import ActionLever, CollaborativePractice, Initiative, LegalForm, Theme
+
+# Parameters that are part of a shareable view but do not filter.
+PASSIVE_PARAMS = ("sort", "page", "near", "zoom")
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+    @property
+    def disabled(self):
+        """An option that would give nothing (and is not already chosen)."""
+        return self.count == 0 and not self.selected
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list = field(default_factory=list)
+
+    @property
+    def selected_count(self):
+        return sum(1 for option in self.options if option.selected)
+
+
+@dataclass
+class Chip:
+    label: str
+    remove_url: str
+
+
+def _m2m_counts(field_name, queryset):
+    """Count of results per related object of the many-to-many ``field_name``."""
+    model_field = Initiative._meta.get_field(field_name)
+    through = model_field.remote_field.through
+    target = model_field.m2m_reverse_field_name()
+    rows = (
+        through.objects.filter(initiative_id__in=queryset.order_by().values("pk"))
+        .values_list(target)
+        .annotate(n=Count("initiative_id"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def _column_counts(column, queryset):
+    return dict(queryset.order_by().values_list(column).annotate(n=Count("pk")).order_by())
+
+
+class Directory:
+    """The directory for one query string: results, facets, chips, map bounds."""
+
+    def __init__(self, params, base_url):
+        self.params = params
+        self.base_url = base_url
+        self.filterset = InitiativeFilterSet(params)
+
+    @property
+    def is_valid(self):
+        return self.filterset.is_valid()
+
+    @property
+    def errors(self):
+        """Messages about the parameters that could not be understood."""
+        return [message for messages in self.filterset.form.errors.values() for message in messages]
+
+    @property
+    def results(self):
+        return self.filterset.qs
+
+    @property
+    def cleaned(self):
+        return self.filterset.cleaned
+
+    @property
+    def has_filters(self):
+        return any(
+            self.params.getlist(name)
+            for name in self.filterset.filters
+            if name not in PASSIVE_PARAMS
+        )
+
+    # -- facets -------------------------------------------------------------------------------
+
+    def facets(self):
+        if not self.is_valid:
+            return []
+        without = self.filterset.queryset_without
+        selected = {name: self._selected_slugs(name) for name in self.filterset.FACETS}
+        facets = []
+        for name, model, field_name in (
+            ("theme", Theme, "themes"),
+            ("practice", CollaborativePractice, "practices"),
+            ("lever", ActionLever, "levers"),
+        ):
+            counts = _m2m_counts(field_name, without(name))
+            facets.append(self._reference_facet(name, model.objects.all(), counts, selected))
+        counts = _column_counts("legal_form", without("legal_form"))
+        facets.append(
+            self._reference_facet("legal_form", LegalForm.objects.all(), counts, selected)
+        )
+        counts = _column_counts("commune__size_class", without("size_class"))
+        facets.append(
+            Facet(
+                "size_class",
+                self.filterset.filters["size_class"].label,
+                [
+                    FacetOption(value, label, counts.get(value, 0), value in selected["size_class"])
+                    for value, label in SizeClass.choices
+                ],
+            )
+        )
+        low_tech_count = without("low_tech").filter(low_tech=True).count()
+        facets.append(
+            Facet(
+                "low_tech",
+                pgettext_lazy("facet", "Low-tech"),
+                [
+                    FacetOption(
+                        "1",
+                        _("Low-tech initiatives only"),
+                        low_tech_count,
+                        bool(selected["low_tech"]),
+                    )
+                ],
+            )
+        )
+        return facets
+
+    def _selected_slugs(self, name):
+        value = self.cleaned.get(name)
+        if not value:
+            return set()
+        if name == "low_tech":
+            return {"1"}
+        return {getattr(v, "slug", v) for v in value}
+
+    def _reference_facet(self, name, objects, counts, selected):
+        options = [
+            FacetOption(obj.slug, obj.name, counts.get(obj.pk, 0), obj.slug in selected[name])
+            for obj in objects
+        ]
+        return Facet(name, self.filterset.filters[name].label, options)
+
+    # -- chips --------------------------------------------------------------------------------
+
+    def chips(self):
+        """One removable chip per active filter value, each a link to the view without it."""
+        if not self.is_valid:
+            return []
+        data = self.cleaned
+        chips = []
+        if data.get("q"):
+            chips.append(self._chip(_("Search: “%(q)s”") % {"q": data["q"]}, "q"))
+        for name in ("theme", "practice", "lever", "legal_form"):
+            for obj in data.get(name) or []:
+                chips.append(self._chip(obj.name, name, obj.slug))
+        size_labels = dict(SizeClass.choices)
+        for value in data.get("size_class") or []:
+            chips.append(self._chip(size_labels[value], "size_class", value))
+        if data.get("low_tech"):
+            chips.append(self._chip(pgettext_lazy("facet", "Low-tech"), "low_tech"))
+        if data.get("territory"):
+            territory = data["territory"]
+            chips.append(self._chip(f"{territory} ({territory.get_kind_display()})", "territory"))
+        if data.get("bbox"):
+            chips.append(self._chip(_("In the chosen map area"), "bbox"))
+        if data.get("near") and self.filterset.effective_sort() == Sort.DISTANCE:
+            chips.append(
+                self._chip(_("Nearest to %(commune)s") % {"commune": data["near"]}, "near")
+            )
+        return chips
+
+    def _chip(self, label, name, value=None):
+        params = self.params.copy()
+        if value is None:
+            params.pop(name, None)
+        else:
+            params.setlist(name, [v for v in params.getlist(name) if v != value])
+        params.pop("page", None)
+        return Chip(str(label), self.url_for(params))
+
+    def url_for(self, params):
+        query = params.urlencode() if isinstance(params, QueryDict) else ""
+        return f"{self.base_url}?{query}" if query else self.base_url
+
+    def clear_url(self):
+        return self.base_url
+
+    # -- map and other views of the same results ----------------------------------------------
+
+    def filter_query(self):
+        """The query string of the filters alone (no page): for the map data and the exports."""
+        params = self.params.copy()
+        for name in ("page",):
+            params.pop(name, None)
+        return params.urlencode()
+
+    def bounds(self):
+        """[[south, west], [north, east]] of the results, for the map to fit; None if empty."""
+        if not self.is_valid:
+            return None
+        box = self.results.order_by().aggregate(
+            south=Min("latitude"),
+            north=Max("latitude"),
+            west=Min("longitude"),
+            east=Max("longitude"),
+        )
+        if box["south"] is None:
+            return None
+        return [[box["south"], box["west"]], [box["north"], box["east"]]]
+
+    def sort_options(self):
+        current = self.filterset.effective_sort()
+        return [(value, label, value == current) for value, label in Sort.CHOICES]
+
+    def territory_choices(self):
+        """Regions, departments and metropolises for the territory select, in one query."""
+        chosen = self.cleaned.get("territory")
+        rows = list(
+            Territory.objects.filter(
+                Q(kind__in=[Kind.REGION, Kind.DEPARTMENT])
+                | Q(kind=Kind.EPCI, epci_kind=EpciKind.METROPOLE)
+            ).only("slug", "name", "kind", "code", "epci_kind")
+        )
+        groups = [
+            (_("Regions"), [t for t in rows if t.kind == Kind.REGION]),
+            (_("Departments"), sorted((t for t in rows if t.kind == Kind.DEPARTMENT), key=_dept)),
+            (_("Metropolises"), [t for t in rows if t.kind == Kind.EPCI]),
+        ]
+        if chosen and chosen.slug not in {t.slug for t in rows}:
+            groups.insert(0, (_("Chosen territory"), [chosen]))
+        return groups
+
+
+def _dept(territory):
+    return territory.code.zfill(3)

@@ -1,0 +1,31 @@
+"""Small template helpers of the public pages."""
+
+from django import template
+from django.urls import translate_url
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def translated_url(context, language):
+    """The current page, query string included, in ``language``."""
+    request = context.get("request")
+    if request is None:
+        return "/" if language == "fr" else f"/{language}/"
+    return translate_url(request.get_full_path(), language)
+
+
+@register.simple_tag(takes_context=True)
+def directory_url(context, **params):
+    """The directory filtered by ``params`` (e.g. ``theme=slug``), as a link target."""
+    from django.http import QueryDict
+    from django.urls import reverse
+
+    query = QueryDict(mutable=True)
+    for key, value in params.items():
+        if value not in (None, ""):
+            query[key] = value
+    encoded = query.urlencode()
+    base = reverse("initiatives:list")
+    return f"{base}?{encoded}" if encoded else base
+

@@ -1,0 +1,165 @@
+// The directory page, enhanced: filters update the list and the map without a reload, the
+// address stays shareable (history API), list and map highlight each other, and "search in
+// this area" restricts the list to the map's view. Without this script the page is a plain
+// list with a filter form.
+
+import { InitiativeLayer, fitTo, labels, onMap, parseBounds } from "./map.js";
+
+const root = document.querySelector("[data-directory]");
+
+if (root) {
+  const listUrl = root.dataset.listUrl;
+  const areaButton = root.querySelector(".search-area");
+  const status = root.querySelector(".map-status");
+  let layer = null;
+  let map = null;
+  let movedByCode = false;
+  let lastTerritory = new URLSearchParams(window.location.search).get("territory") || "";
+
+  const results = () => document.getElementById("directory-results");
+  const card = (slug) =>
+    root.querySelector(`.card[data-slug="${window.CSS && CSS.escape ? CSS.escape(slug) : slug}"]`);
+
+  function formUrl(form) {
+    const params = new URLSearchParams();
+    for (const [name, value] of new FormData(form)) {
+      if (String(value).trim() !== "") params.append(name, value);
+    }
+    const query = params.toString();
+    return query ? `${listUrl}?${query}` : listUrl;
+  }
+
+  async function load(url, { push = true } = {}) {
+    const focusedId = document.activeElement ? document.activeElement.id : "";
+    root.setAttribute("aria-busy", "true");
+    try {
+      const response = await fetch(url, { headers: { "X-Requested-With": "fetch" } });
+      const text = await response.text();
+      const fresh = new DOMParser().parseFromString(text, "text/html").getElementById("directory-body");
+      if (!fresh) throw new Error("no directory in the answer");
+      document.getElementById("directory-body").replaceWith(document.adoptNode(fresh));
+      if (push) window.history.pushState({ directory: true }, "", url);
+      const focusTarget = focusedId && document.getElementById(focusedId);
+      if (focusTarget) focusTarget.focus();
+      else results().querySelector("h2").focus?.();
+      syncMap();
+    } catch {
+      window.location.assign(url); // fall back to a normal page load
+    } finally {
+      root.removeAttribute("aria-busy");
+    }
+  }
+
+  function syncMap() {
+    if (!layer) return;
+    const section = results();
+    const query = section.dataset.query || "";
+    const territory = new URLSearchParams(query).get("territory") || "";
+    if (territory !== lastTerritory) {
+      lastTerritory = territory;
+      const bounds = parseBounds(section.dataset.bounds);
+      if (bounds) {
+        movedByCode = true;
+        fitTo(map, bounds);
+      }
+    }
+    layer.setQuery(query);
+  }
+
+  // Filters: a change applies at once; the search box on submit.
+  root.addEventListener("change", (event) => {
+    const form = event.target.closest("#directory-filters");
+    if (!form || event.target.name === "q" || event.target.name === "near") return;
+    load(formUrl(form));
+  });
+  root.addEventListener("submit", (event) => {
+    const form = event.target.closest("#directory-filters");
+    if (!form) return;
+    event.preventDefault();
+    load(formUrl(form));
+  });
+  root.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-directory-link]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    load(link.href);
+  });
+  window.addEventListener("popstate", () => load(window.location.href, { push: false }));
+
+  // The list and the map follow each other.
+  const hover = (event, on) => {
+    const item = event.target.closest(".card");
+    if (item && layer) layer.highlight(item.dataset.slug, on);
+  };
+  root.addEventListener("mouseover", (event) => hover(event, true));
+  root.addEventListener("mouseout", (event) => hover(event, false));
+  root.addEventListener("focusin", (event) => hover(event, true));
+  root.addEventListener("focusout", (event) => hover(event, false));
+
+  function highlightCard(slug, on) {
+    const item = card(slug);
+    if (item) item.classList.toggle("is-highlighted", on);
+  }
+
+  function selectCard(slug) {
+    for (const item of root.querySelectorAll(".card.is-selected")) item.classList.remove("is-selected");
+    const item = card(slug);
+    if (!item) return;
+    item.classList.add("is-selected");
+    item.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }
+
+  function showStatus(state) {
+    if (status) status.textContent = labels()[state] || "";
+  }
+
+  onMap("directory-map", (leafletMap) => {
+    map = leafletMap;
+    const section = results();
+    const bounds = parseBounds(section.dataset.bounds);
+    if (bounds) {
+      movedByCode = true;
+      fitTo(map, bounds);
+    }
+    layer = new InitiativeLayer(map, {
+      dataUrl: root.querySelector("[data-map-data-url]").dataset.mapDataUrl,
+      query: section.dataset.query || "",
+      onHover: highlightCard,
+      onSelect: selectCard,
+      onStatus: showStatus,
+    });
+    layer.refresh();
+    // Offer "search in this area" once the person has moved the map themselves.
+    let touched = false;
+    for (const type of ["pointerdown", "wheel", "keydown", "dblclick"]) {
+      map.getContainer().addEventListener(type, () => {
+        touched = true;
+      });
+    }
+    map.on("moveend", () => {
+      if (touched && !movedByCode && areaButton) areaButton.hidden = false;
+      movedByCode = false;
+    });
+  });
+
+  if (areaButton) {
+    areaButton.addEventListener("click", () => {
+      if (!map) return;
+      const params = new URLSearchParams(window.location.search);
+      const b = map.getBounds();
+      const round = (value) => Math.round(value * 10000) / 10000;
+      params.set(
+        "bbox",
+        [
+          round(Math.max(b.getWest(), -180)),
+          round(Math.max(b.getSouth(), -90)),
+          round(Math.min(b.getEast(), 180)),
+          round(Math.min(b.getNorth(), 90)),
+        ].join(","),
+      );
+      params.delete("page");
+      areaButton.hidden = true;
+      load(`${listUrl}?${params}`);
+    });
+  }
+}
