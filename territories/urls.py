@@ -5,6 +5,6 @@ from . import views
 app_name = "territories"
 
 urlpatterns = [
-    path("", views.TerritoryListView.as_view(), name="list"),
-    path("<slug:slug>/", views.TerritoryDetailView.as_view(), name="detail"),
+    path("", views.territory_list, name="list"),
+    path("<slug:slug>/", views.territory_detail, name="detail"),
 ]

@@ -1,18 +1,136 @@
-from django.views.generic import DetailView, ListView
+from django.db.models import Count, F, Max, Min
+from django.db.models.functions import Abs
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
-from .models import Territory
+from initiatives.models import Initiative, TerritoryLever
+
+from .models import Kind, Territory
+
+SEARCH_LIMIT = 30
+COMPARABLE_COUNT = 10
+LIST_SIZE = 20
+
+# The denormalised column of Initiative that holds a territory of each kind.
+INITIATIVE_COLUMN = {
+    Kind.REGION: "region",
+    Kind.DEPARTMENT: "department",
+    Kind.EPCI: "epci",
+    Kind.COMMUNE: "commune",
+}
 
 
-class TerritoryListView(ListView):
-    template_name = "territories/territory_list.html"
-    context_object_name = "metropolises"
+def initiative_counts(kind, territories):
+    """Published initiatives per territory (all of one kind), in one grouped query."""
+    column = INITIATIVE_COLUMN[kind]
+    return dict(
+        Initiative.objects.published()
+        .filter(**{f"{column}__in": [t.pk for t in territories]})
+        .values_list(column)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
 
-    def get_queryset(self):
-        return Territory.objects.metropolises()
+
+def with_counts(territories):
+    """The territories, each with ``initiative_count``; one query per kind present."""
+    territories = list(territories)
+    for kind in {t.kind for t in territories}:
+        counts = initiative_counts(kind, [t for t in territories if t.kind == kind])
+        for territory in territories:
+            if territory.kind == kind:
+                territory.initiative_count = counts.get(territory.pk, 0)
+    return territories
 
 
-class TerritoryDetailView(DetailView):
-    template_name = "territories/territory_detail.html"
+def territory_list(request):
+    query = request.GET.get("q", "").strip()[:100]
+    found = None
+    if query:
+        found = with_counts(
+            Territory.objects.search(query)
+            .select_related("department")
+            .order_by("-population")[:SEARCH_LIMIT]
+        )
+    return render(
+        request,
+        "territories/territory_list.html",
+        {
+            "query": query,
+            "found": found,
+            "regions": with_counts(Territory.objects.regions()),
+            "departments": with_counts(Territory.objects.departments().order_by("code")),
+            "metropolises": with_counts(Territory.objects.metropolises()),
+        },
+    )
 
-    def get_queryset(self):
-        return Territory.objects.select_related("region", "department", "epci")
+
+def comparable_territories(territory):
+    """Territories of the same kind (and EPCI kind or size class), closest in population."""
+    similar = Territory.objects.filter(kind=territory.kind).exclude(pk=territory.pk)
+    if territory.kind == Kind.EPCI:
+        similar = similar.filter(epci_kind=territory.epci_kind)
+    elif territory.kind == Kind.COMMUNE:
+        similar = similar.filter(size_class=territory.size_class)
+    similar = (
+        similar.select_related("department")
+        .annotate(gap=Abs(F("population") - territory.population))
+        .order_by("gap", "name")[:COMPARABLE_COUNT]
+    )
+    return with_counts(similar)
+
+
+def _reference_counts(field_name, initiatives):
+    """(object, count) of the themes or practices of ``initiatives``, most frequent first."""
+    model_field = Initiative._meta.get_field(field_name)
+    through = model_field.remote_field.through
+    target = model_field.m2m_reverse_field_name()
+    counts = dict(
+        through.objects.filter(initiative_id__in=initiatives.values("pk"))
+        .values_list(target)
+        .annotate(n=Count("initiative_id"))
+        .order_by()
+    )
+    objects = model_field.related_model.objects.filter(pk__in=counts)
+    return sorted(((obj, counts[obj.pk]) for obj in objects), key=lambda pair: -pair[1])
+
+
+def territory_detail(request, slug):
+    territory = get_object_or_404(
+        Territory.objects.select_related("region", "department", "epci"), slug=slug
+    )
+    initiatives = Initiative.objects.published().in_territory(territory)
+    box = initiatives.aggregate(
+        south=Min("latitude"), north=Max("latitude"), west=Min("longitude"), east=Max("longitude")
+    )
+    bounds = (
+        [[box["south"], box["west"]], [box["north"], box["east"]]]
+        if box["south"] is not None
+        else None
+    )
+    if bounds is None and territory.has_coordinates:
+        bounds = [[territory.latitude, territory.longitude]] * 2
+    directory_url = reverse("initiatives:list") + f"?territory={territory.slug}"
+    context = {
+        "territory": territory,
+        "chain": list(reversed(territory.chain()[1:])),
+        "initiative_count": initiatives.count(),
+        "initiatives": initiatives.with_public_relations().order_by("-published_at", "pk")[
+            :LIST_SIZE
+        ],
+        "theme_counts": _reference_counts("themes", initiatives),
+        "practice_counts": _reference_counts("practices", initiatives),
+        "low_tech_count": initiatives.filter(low_tech=True).count(),
+        "levers": TerritoryLever.objects.filter(territory=territory)
+        .select_related("lever")
+        .order_by("lever__position"),
+        "programmes": territory.programmes.all(),
+        "comparable": comparable_territories(territory),
+        "bounds": bounds,
+        "directory_url": directory_url,
+        "map_data_url": reverse("initiatives:map-data"),
+        "member_count": (
+            territory.member_communes.count() if territory.kind == Kind.EPCI else None
+        ),
+    }
+    return render(request, "territories/territory_detail.html", context)

@@ -29,3 +29,10 @@ def directory_url(context, **params):
     base = reverse("initiatives:list")
     return f"{base}?{encoded}" if encoded else base
 
+
+@register.filter
+def safe_json(value):
+    """``value`` as JSON text for a data attribute (autoescaping still applies)."""
+    import json
+
+    return "" if value in (None, "") else json.dumps(value)

@@ -20,7 +20,11 @@ for (const frame of document.querySelectorAll("[data-initiative-map]")) {
       }).addTo(map);
     }
     if (frame.dataset.mapDataUrl) {
-      new InitiativeLayer(map, { dataUrl: frame.dataset.mapDataUrl, query: frame.dataset.query || "" });
+      const layer = new InitiativeLayer(map, {
+        dataUrl: frame.dataset.mapDataUrl,
+        query: frame.dataset.query || "",
+      });
+      layer.refresh();
     }
   });
 }
