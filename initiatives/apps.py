@@ -1,7 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class InitiativesConfig(AppConfig):
     name = "initiatives"
     verbose_name = _("Initiatives")
+
+    def ready(self):
+        # SimpleAdminConfig does not autodiscover (leaflet/admin.py needs GDAL): register here.
+        import territories.admin  # noqa: F401
+
+        from . import admin  # noqa: F401
+        from .signals import ensure_curator_group
+
+        post_migrate.connect(ensure_curator_group, sender=self, dispatch_uid="curator_group")

@@ -186,6 +186,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ssemap <noreply@ssema
 # Who is told about new submissions, besides the members of the curator group.
 CURATOR_EMAILS = env_list("CURATOR_EMAILS")
 
+# Public submission form: submissions (initiatives + corrections) per client address per hour,
+# how far from the commune's centre the pin may be, and the largest image accepted.
+SUBMISSION_RATE_LIMIT = int(os.environ.get("SUBMISSION_RATE_LIMIT", "5"))
+SUBMISSION_MAX_DISTANCE_KM = 20
+SUBMISSION_IMAGE_MAX_BYTES = 5 * 1024 * 1024
+
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (46.6, 2.4),
     "DEFAULT_ZOOM": 5,

@@ -1,0 +1,189 @@
+"""Suggested corrections: which public values changed, how they differ, accepting or refusing.
+
+A correction stores JSON-friendly values — slugs for reference data, the INSEE code for the
+commune — for the changed fields only. Nothing touches the initiative until a curator accepts.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from territories.models import Territory
+
+from .models import (
+    CollaborativePractice,
+    CorrectionStatus,
+    Initiative,
+    LegalForm,
+    LowTechQuality,
+    Theme,
+)
+
+CORRECTABLE_FIELDS = [
+    "name",
+    "summary",
+    "description",
+    "organisation",
+    "legal_form",
+    "themes",
+    "practices",
+    "low_tech",
+    "low_tech_qualities",
+    "commune",
+    "address",
+    "latitude",
+    "longitude",
+    "website",
+    "contact_email",
+    "contact_phone",
+    "year_started",
+]
+REFERENCE_MODELS = {"legal_form": LegalForm}
+M2M_MODELS = {
+    "themes": Theme,
+    "practices": CollaborativePractice,
+    "low_tech_qualities": LowTechQuality,
+}
+
+
+class CorrectionError(ValueError):
+    pass
+
+
+def to_json(field, value):
+    """A value of ``field`` as stored in a correction."""
+    if field in M2M_MODELS:
+        return sorted(item.slug for item in value)
+    if field in REFERENCE_MODELS:
+        return value.slug if value else None
+    if field == "commune":
+        return value.code if value else None
+    if isinstance(value, float):
+        return round(value, 6)
+    return value
+
+
+def public_values(initiative):
+    """The current values of the correctable fields, in correction form."""
+    values = {}
+    for field in CORRECTABLE_FIELDS:
+        value = getattr(initiative, field)
+        values[field] = to_json(field, value.all() if field in M2M_MODELS else value)
+    return values
+
+
+def changed_values(initiative, cleaned_data):
+    """Only the fields whose proposed value differs from the published one."""
+    current = public_values(initiative)
+    proposed = {f: to_json(f, cleaned_data.get(f)) for f in CORRECTABLE_FIELDS if f in cleaned_data}
+    return {
+        f: v
+        for f, v in proposed.items()
+        if v != current[f] and not (v in ("", None) and current[f] in ("", None))
+    }
+
+
+def display(field, value):
+    """A value in correction form, as a curator reads it."""
+    if value in (None, "", []):
+        return "—"
+    if field in M2M_MODELS:
+        names = dict(
+            M2M_MODELS[field].objects.filter(slug__in=value).values_list("slug", "name_fr")
+        )
+        return ", ".join(names.get(slug, slug) for slug in value)
+    if field in REFERENCE_MODELS:
+        item = REFERENCE_MODELS[field].objects.filter(slug=value).first()
+        return str(item) if item else value
+    if field == "commune":
+        item = Territory.objects.communes().filter(code=value).select_related("department").first()
+        return str(item) if item else value
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    return str(value)
+
+
+def diff(correction):
+    """Rows of (field label, published value, proposed value, changed?) for each proposed field."""
+    current = public_values(correction.initiative)
+    rows = []
+    for field in CORRECTABLE_FIELDS:
+        if field not in correction.proposed:
+            continue
+        label = Initiative._meta.get_field(field).verbose_name
+        proposed = correction.proposed[field]
+        rows.append(
+            {
+                "field": field,
+                "label": label,
+                "current": display(field, current[field]),
+                "proposed": display(field, proposed),
+                "changed": proposed != current[field],
+            }
+        )
+    return rows
+
+
+def apply_values(initiative, proposed):
+    """Set the proposed values on ``initiative``; returns the M2M values to set after saving."""
+    m2m = {}
+    for field, value in proposed.items():
+        if field not in CORRECTABLE_FIELDS:
+            continue
+        if field in M2M_MODELS:
+            found = list(M2M_MODELS[field].objects.filter(slug__in=value or []))
+            if len(found) != len(set(value or [])):
+                raise CorrectionError(
+                    _("Some of the proposed %(field)s no longer exist.") % {"field": field}
+                )
+            m2m[field] = found
+        elif field in REFERENCE_MODELS:
+            item = REFERENCE_MODELS[field].objects.filter(slug=value).first() if value else None
+            if value and item is None:
+                raise CorrectionError(
+                    _("The proposed %(field)s no longer exists.") % {"field": field}
+                )
+            setattr(initiative, field, item)
+        elif field == "commune":
+            commune = Territory.objects.communes().filter(code=value).first()
+            if commune is None:
+                raise CorrectionError(_("The proposed commune no longer exists."))
+            initiative.commune = commune
+        else:
+            setattr(
+                initiative,
+                field,
+                ""
+                if value is None and field not in ("year_started", "latitude", "longitude")
+                else value,
+            )
+    return m2m
+
+
+def accept(correction, *, by):
+    """Apply the correction to its initiative (recorded in its history by ``by``)."""
+    if correction.status != CorrectionStatus.PENDING:
+        raise CorrectionError(_("This correction has already been decided."))
+    initiative = correction.initiative
+    with transaction.atomic():
+        m2m = apply_values(initiative, correction.proposed)
+        initiative.full_clean(exclude=["slug", "image"], validate_unique=False)
+        initiative._history_user = by
+        initiative._change_reason = f"correction #{correction.pk} accepted"
+        for field, items in m2m.items():
+            getattr(initiative, field).set(items)
+        initiative.save()
+        correction.status = CorrectionStatus.ACCEPTED
+        correction.decided_at = timezone.now()
+        correction.decided_by = by
+        correction.save(update_fields=["status", "decided_at", "decided_by"])
+    return initiative
+
+
+def refuse(correction, *, by):
+    if correction.status != CorrectionStatus.PENDING:
+        raise CorrectionError(_("This correction has already been decided."))
+    correction.status = CorrectionStatus.REFUSED
+    correction.decided_at = timezone.now()
+    correction.decided_by = by
+    correction.save(update_fields=["status", "decided_at", "decided_by"])

@@ -1,0 +1,411 @@
+"""Public forms: submitting an initiative, suggesting a correction."""
+
+import io
+import re
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.validators import MaxLengthValidator, MaxValueValidator, RegexValidator
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from territories.models import Territory
+
+from .duplicates import distance_km
+from .models import CollaborativePractice, Initiative, LegalForm, LowTechQuality, Theme
+
+IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+IMAGE_MAX_SIDE = 2000
+INSEE_CODE = re.compile(r"^(\d[\dAB]\d{3})$", re.IGNORECASE)
+POSTCODE = re.compile(r"^\d{5}$")
+NAME_AND_DEPARTMENT = re.compile(r"^(?P<name>.+?)\s*\((?P<dept>\w{2,3})\)$")
+SINGLE_LINE_FIELDS = ["name", "summary", "organisation", "address", "contact_phone"]
+MULTI_LINE_FIELDS = ["description"]
+
+
+def max_distance_km():
+    return getattr(settings, "SUBMISSION_MAX_DISTANCE_KM", 20)
+
+
+def image_max_bytes():
+    return getattr(settings, "SUBMISSION_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
+
+
+def plain_text(value, *, single_line=True):
+    """The text without any HTML tags; single-line values also get their spaces collapsed."""
+    value = strip_tags(value or "")
+    if single_line:
+        return " ".join(value.split())
+    return "\n".join(line.rstrip() for line in value.strip().splitlines())
+
+
+def resolve_commune(text, code=""):
+    """The commune meant by ``text`` (and the autocomplete's hidden ``code``), or a ValidationError.
+
+    Accepts what the autocomplete writes ("Plouhinec (29)"), an INSEE code, a postcode, or a
+    name when only one commune has it.
+    """
+    text = " ".join((text or "").split())
+    communes = Territory.objects.communes().select_related("department")
+    if code:
+        chosen = communes.filter(code=code).first()
+        if chosen is not None and str(chosen) == text:
+            return chosen
+    if not text:
+        raise forms.ValidationError(_("Choose the commune."), code="required")
+    if INSEE_CODE.match(text):
+        chosen = communes.filter(code=text.upper()).first()
+        if chosen:
+            return chosen
+    if POSTCODE.match(text):
+        matches = list(communes.filter(postcodes__contains=text)[:6])
+        matches = [c for c in matches if text in c.postcodes.split()]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise forms.ValidationError(
+                _("Several communes share the postcode %(code)s: %(names)s. Type the name instead.")
+                % {"code": text, "names": ", ".join(str(c) for c in matches[:5])},
+                code="ambiguous",
+            )
+    match = NAME_AND_DEPARTMENT.match(text)
+    if match:
+        matches = list(
+            communes.filter(name__iexact=match["name"], department__code__iexact=match["dept"])
+        )
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise forms.ValidationError(
+                _("Several communes match “%(text)s”: type the INSEE code instead.")
+                % {"text": text},
+                code="ambiguous",
+            )
+    matches = list(communes.filter(name__iexact=text)[:6])
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise forms.ValidationError(
+            _(
+                "Several communes are called %(name)s: %(choices)s. Add the department, e.g. “%(example)s”."
+            )
+            % {
+                "name": text,
+                "choices": ", ".join(str(c) for c in matches[:5]),
+                "example": str(matches[0]),
+            },
+            code="ambiguous",
+        )
+    raise forms.ValidationError(
+        _("No commune found for “%(text)s”. Type its name, postcode or INSEE code.")
+        % {"text": text},
+        code="unknown",
+    )
+
+
+class CommuneField(forms.CharField):
+    """A text input resolved to a commune; works with or without the autocomplete script."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 160)
+        kwargs.setdefault("error_messages", {"required": _("Choose the commune.")})
+        kwargs.setdefault(
+            "help_text",
+            _("Start typing its name, postcode or INSEE code, e.g. “Plouhinec (29)” or “29197”."),
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Territory):
+            return str(value)
+        if isinstance(value, int):
+            return str(Territory.objects.filter(pk=value).first() or "")
+        return value
+
+
+def clean_image(upload):
+    """A verified JPEG, PNG or WebP image, re-encoded without its metadata (EXIF, GPS, …)."""
+    if upload.size > image_max_bytes():
+        raise forms.ValidationError(
+            _("The image is too large (%(size)s MB); the limit is %(limit)s MB.")
+            % {
+                "size": round(upload.size / 1024 / 1024, 1),
+                "limit": image_max_bytes() // (1024 * 1024),
+            },
+            code="too_large",
+        )
+    try:
+        upload.seek(0)
+        with Image.open(upload) as probe:
+            image_format = probe.format
+            probe.verify()
+        upload.seek(0)
+        image = Image.open(upload)
+        image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        raise forms.ValidationError(
+            _("This file is not an image we can read. Send a JPEG, PNG or WebP image."),
+            code="invalid_image",
+        ) from None
+    if image_format not in IMAGE_FORMATS:
+        raise forms.ValidationError(
+            _("Send a JPEG, PNG or WebP image (this one is %(format)s).")
+            % {"format": image_format},
+            code="image_format",
+        )
+    image = ImageOps.exif_transpose(image)
+    image.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
+    if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    output = io.BytesIO()
+    # A fresh save writes no EXIF, XMP or ICC metadata unless told to.
+    image.save(output, format=image_format, quality=85)
+    return ContentFile(output.getvalue(), name=f"{uuid.uuid4().hex}.{IMAGE_FORMATS[image_format]}")
+
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ().-]{6,25}$",
+    _("Enter a phone number with digits, spaces and an optional leading +."),
+)
+
+
+class InitiativeFieldsForm(forms.ModelForm):
+    """The public fields of an initiative, cleaned for the public: no HTML, a real place."""
+
+    commune = CommuneField(label=_("Commune"))
+    commune_code = forms.CharField(required=False, widget=forms.HiddenInput)
+    latitude = forms.FloatField(
+        label=_("Latitude"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    longitude = forms.FloatField(
+        label=_("Longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    legal_form = forms.ModelChoiceField(
+        label=_("Legal form"), queryset=LegalForm.objects.all(), required=False
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"),
+        queryset=Theme.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one theme.")},
+    )
+    practices = forms.ModelMultipleChoiceField(
+        label=_("Collaborative practices"),
+        queryset=CollaborativePractice.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    low_tech_qualities = forms.ModelMultipleChoiceField(
+        label=_("Low-tech qualities"),
+        queryset=LowTechQuality.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    contact_phone = forms.CharField(
+        label=_("Public contact phone"),
+        max_length=30,
+        required=False,
+        validators=[phone_validator],
+    )
+    year_started = forms.IntegerField(label=_("Year started"), required=False, min_value=1800)
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "name",
+            "summary",
+            "description",
+            "organisation",
+            "legal_form",
+            "themes",
+            "practices",
+            "low_tech",
+            "low_tech_qualities",
+            "commune",
+            "address",
+            "latitude",
+            "longitude",
+            "website",
+            "contact_email",
+            "contact_phone",
+            "year_started",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {
+            "summary": _("One or two sentences, up to 300 characters."),
+            "website": _("The full address, starting with https://"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.template_name = "forms_ssemap/submit_field.html"
+        this_year = timezone.now().year
+        self.fields["year_started"].validators.append(MaxValueValidator(this_year))
+        self.fields["year_started"].widget.attrs["max"] = this_year
+        if self.instance.pk and self.instance.commune_id:
+            self.fields["commune_code"].initial = self.instance.commune.code
+        self.fields["description"].max_length = 5000
+        self.fields["description"].validators.append(MaxLengthValidator(5000))
+        self.fields["description"].widget.attrs["maxlength"] = 5000
+        self.fields["latitude"].help_text = _(
+            "Filled in by the map; without it, the centre of the commune. "
+            "It must be within %(km)s km of the commune."
+        ) % {"km": max_distance_km()}
+
+    def clean(self):
+        cleaned = super().clean()
+        for field in SINGLE_LINE_FIELDS + MULTI_LINE_FIELDS:
+            if field in cleaned:
+                cleaned[field] = plain_text(cleaned[field], single_line=field in SINGLE_LINE_FIELDS)
+        for field in ("name", "summary"):
+            if field in cleaned and not cleaned[field] and field not in self.errors:
+                self.add_error(field, _("This field cannot be only HTML or spaces."))
+        if cleaned.get("low_tech_qualities"):
+            cleaned["low_tech"] = True
+        self.clean_place(cleaned)
+        return cleaned
+
+    def clean_commune(self):
+        return resolve_commune(self.cleaned_data.get("commune"), self.data.get("commune_code", ""))
+
+    def clean_place(self, cleaned):
+        commune = cleaned.get("commune")
+        if not isinstance(commune, Territory):
+            return
+        lat, lon = cleaned.get("latitude"), cleaned.get("longitude")
+        if "latitude" in self.errors or "longitude" in self.errors:
+            return
+        if lat is None and lon is None:
+            cleaned["latitude"], cleaned["longitude"] = commune.latitude, commune.longitude
+            return
+        if lat is None or lon is None:
+            self.add_error(
+                "latitude" if lat is None else "longitude",
+                _("Give both the latitude and the longitude, or neither."),
+            )
+            return
+        if commune.has_coordinates and (
+            distance_km(lat, lon, commune.latitude, commune.longitude) > max_distance_km()
+        ):
+            self.add_error(
+                "latitude",
+                _(
+                    "This point is more than %(km)s km from the centre of %(commune)s: "
+                    "check the commune or move the pin."
+                )
+                % {"km": max_distance_km(), "commune": commune},
+            )
+
+
+class SubmitterFields(forms.Form):
+    """Who sends it (private), consent, and a honeypot for bots."""
+
+    submitter_name = forms.CharField(
+        label=_("Your name"),
+        max_length=120,
+        help_text=_("Private: only the curators see it."),
+    )
+    submitter_email = forms.EmailField(
+        label=_("Your e-mail"),
+        help_text=_("Private: we write to you only about this submission."),
+    )
+    # Hidden from people (CSS) and from screen readers (aria-hidden), named to tempt bots.
+    homepage = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_submitter_name(self):
+        return plain_text(self.cleaned_data["submitter_name"])
+
+    @property
+    def is_bot(self):
+        return bool(self.data.get("homepage"))
+
+
+class SubmissionForm(InitiativeFieldsForm):
+    image = forms.FileField(
+        label=_("Image"),
+        required=False,
+    )
+    submitter_name = SubmitterFields.base_fields["submitter_name"]
+    submitter_email = SubmitterFields.base_fields["submitter_email"]
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that this information, except my name and e-mail, is published under the "
+            "directory's terms, and I confirm it is accurate."
+        ),
+        error_messages={"required": _("Tick this box to send your submission.")},
+    )
+    homepage = SubmitterFields.base_fields["homepage"]
+
+    class Meta(InitiativeFieldsForm.Meta):
+        fields = [*InitiativeFieldsForm.Meta.fields, "image"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].help_text = _("Optional. JPEG, PNG or WebP, up to %(mb)s MB.") % {
+            "mb": image_max_bytes() // (1024 * 1024)
+        }
+        self.fields["image"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
+
+    clean_submitter_name = SubmitterFields.clean_submitter_name
+    is_bot = SubmitterFields.is_bot
+
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        return clean_image(upload) if upload else None
+
+    def save(self, commit=True):
+        initiative = super().save(commit=False)
+        initiative.status = "pending"
+        initiative.source = "submission"
+        initiative.submitter_name = self.cleaned_data["submitter_name"]
+        initiative.submitter_email = self.cleaned_data["submitter_email"]
+        if commit:
+            initiative.save()
+            self.save_m2m()
+        return initiative
+
+
+class CorrectionForm(InitiativeFieldsForm):
+    """The public fields prefilled with the published values, plus who suggests what and why."""
+
+    message = forms.CharField(
+        label=_("What is wrong, and how do you know?"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    submitter_name = forms.CharField(label=_("Your name"), max_length=120, required=False)
+    submitter_email = forms.EmailField(
+        label=_("Your e-mail"),
+        required=False,
+        help_text=_("Optional and private: so that a curator can ask you a question."),
+    )
+    homepage = SubmitterFields.base_fields["homepage"]
+    is_bot = SubmitterFields.is_bot
+
+    def clean_message(self):
+        return plain_text(self.cleaned_data["message"], single_line=False)
+
+    def clean_submitter_name(self):
+        return plain_text(self.cleaned_data["submitter_name"])

@@ -1,0 +1,50 @@
+"""The curator group: created (and kept up to date) after every migrate."""
+
+from django.contrib.auth.models import Group, Permission
+
+CURATOR_GROUP = "curator"
+
+# app label → model → actions. Exactly what reviewing and editing the directory needs;
+# nothing about users, groups or sessions, which stay with the superusers.
+CURATOR_PERMISSIONS = {
+    "initiatives": {
+        "initiative": ["view", "add", "change", "delete"],  # delete: merging duplicates
+        "historicalinitiative": ["view"],
+        "correction": ["view", "change"],
+        "statuschange": ["view"],
+        "theme": ["view", "add", "change", "delete"],
+        "collaborativepractice": ["view", "add", "change", "delete"],
+        "legalform": ["view", "add", "change", "delete"],
+        "lowtechquality": ["view", "add", "change", "delete"],
+        "actionlever": ["view", "add", "change", "delete"],
+        "territorylever": ["view", "add", "change", "delete"],
+    },
+    "territories": {
+        "territory": ["view", "change"],  # programmes and levers only (see TerritoryAdmin)
+        "programme": ["view", "add", "change", "delete"],
+    },
+}
+
+
+def curator_permission_codes():
+    return {
+        (app, f"{action}_{model}")
+        for app, models in CURATOR_PERMISSIONS.items()
+        for model, actions in models.items()
+        for action in actions
+    }
+
+
+def ensure_curator_group(**kwargs):
+    """Create the curator group and give it exactly ``CURATOR_PERMISSIONS``; return it."""
+    group, _ = Group.objects.get_or_create(name=CURATOR_GROUP)
+    wanted = curator_permission_codes()
+    permissions = [
+        p
+        for p in Permission.objects.filter(
+            content_type__app_label__in=CURATOR_PERMISSIONS
+        ).select_related("content_type")
+        if (p.content_type.app_label, p.codename) in wanted
+    ]
+    group.permissions.set(permissions)
+    return group
