@@ -14,8 +14,11 @@ from django.utils.translation import pgettext_lazy
 
 from territories.models import EpciKind, Kind, SizeClass, Territory
 
+from . import caching
 from .filters import InitiativeFilterSet, Sort
 from .models import ActionLever, CollaborativePractice, Initiative, LegalForm, Theme
+
+M2M_FACETS = {"theme": "themes", "practice": "practices", "lever": "levers"}
 
 # Parameters that are part of a shareable view but do not filter.
 PASSIVE_PARAMS = ("sort", "page", "near", "zoom")
@@ -104,24 +107,46 @@ class Directory:
 
     # -- facets -------------------------------------------------------------------------------
 
+    def facet_counts(self):
+        """Every facet's counts: one query per facet, cached on the query and the data version."""
+        without = self.filterset.queryset_without
+
+        def compute():
+            counts = {
+                name: _m2m_counts(field_name, without(name))
+                for name, field_name in M2M_FACETS.items()
+            }
+            counts["legal_form"] = _column_counts("legal_form", without("legal_form"))
+            counts["size_class"] = _column_counts("commune__size_class", without("size_class"))
+            counts["low_tech"] = without("low_tech").filter(low_tech=True).count()
+            return counts
+
+        return caching.cached("facets", [caching.query_fingerprint(self.params)], compute)
+
+    def result_count(self):
+        """How many results, cached like the facet counts (for the paginator)."""
+        return caching.cached(
+            "count", [caching.query_fingerprint(self.params)], lambda: self.results.count()
+        )
+
     def facets(self):
         if not self.is_valid:
             return []
-        without = self.filterset.queryset_without
+        all_counts = self.facet_counts()
         selected = {name: self._selected_slugs(name) for name in self.filterset.FACETS}
         facets = []
-        for name, model, field_name in (
-            ("theme", Theme, "themes"),
-            ("practice", CollaborativePractice, "practices"),
-            ("lever", ActionLever, "levers"),
+        for name, model in (
+            ("theme", Theme),
+            ("practice", CollaborativePractice),
+            ("lever", ActionLever),
         ):
-            counts = _m2m_counts(field_name, without(name))
+            counts = all_counts[name]
             facets.append(self._reference_facet(name, model.objects.all(), counts, selected))
-        counts = _column_counts("legal_form", without("legal_form"))
+        counts = all_counts["legal_form"]
         facets.append(
             self._reference_facet("legal_form", LegalForm.objects.all(), counts, selected)
         )
-        counts = _column_counts("commune__size_class", without("size_class"))
+        counts = all_counts["size_class"]
         facets.append(
             Facet(
                 "size_class",
@@ -132,7 +157,7 @@ class Directory:
                 ],
             )
         )
-        low_tech_count = without("low_tech").filter(low_tech=True).count()
+        low_tech_count = all_counts["low_tech"]
         facets.append(
             Facet(
                 "low_tech",
@@ -222,11 +247,15 @@ class Directory:
         """[[south, west], [north, east]] of the results, for the map to fit; None if empty."""
         if not self.is_valid:
             return None
-        box = self.results.order_by().aggregate(
-            south=Min("latitude"),
-            north=Max("latitude"),
-            west=Min("longitude"),
-            east=Max("longitude"),
+        box = caching.cached(
+            "bounds",
+            [caching.query_fingerprint(self.params)],
+            lambda: self.results.order_by().aggregate(
+                south=Min("latitude"),
+                north=Max("latitude"),
+                west=Min("longitude"),
+                east=Max("longitude"),
+            ),
         )
         if box["south"] is None:
             return None

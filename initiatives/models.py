@@ -1,5 +1,7 @@
 """SSE and low-tech initiatives and the vocabulary that classifies them."""
 
+import math
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -191,6 +193,30 @@ class InitiativeQuerySet(models.QuerySet):
 
     def in_size_class(self, *size_classes):
         return self.filter(commune__size_class__in=size_classes)
+
+    def nearest(self, latitude, longitude, count):
+        """The ``count`` initiatives nearest to a point, as a list.
+
+        Searched in growing boxes around the point, so the (status, latitude, longitude) index
+        bounds the work instead of sorting every initiative by distance; a box's answer is
+        kept only when it is exact (its farthest result lies inside the box's inner circle).
+        """
+        from .filters import distance_from
+
+        ordered = self.annotate(distance=distance_from(latitude, longitude)).order_by(
+            "distance", "pk"
+        )
+        k = max(math.cos(math.radians(latitude)), 0.01)
+        for radius in (0.05, 0.25, 1.5):
+            rows = list(
+                ordered.filter(
+                    latitude__range=(latitude - radius, latitude + radius),
+                    longitude__range=(longitude - radius / k, longitude + radius / k),
+                )[:count]
+            )
+            if len(rows) == count and rows[-1].distance <= radius * radius:
+                return rows
+        return list(ordered[:count])
 
     def samples(self):
         return self.filter(source=Source.SAMPLE)

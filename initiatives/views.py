@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
+from . import caching
 from .directory import Directory
-from .filters import DirectoryForm, distance_from
+from .filters import DirectoryForm
 from .models import ActionLever, Initiative, LeverFamily, TerritoryLever, Theme
 
 PAGE_SIZE = 20
@@ -17,18 +18,7 @@ NEARBY_COUNT = 5
 
 def home(request):
     published = Initiative.objects.published()
-    figures = published.aggregate(
-        initiatives=Count("pk"),
-        communes=Count("commune", distinct=True),
-        low_tech=Count("pk", filter=Q(low_tech=True)),
-        departments=Count("department", distinct=True),
-    )
-    theme_counts = dict(
-        Initiative.themes.through.objects.filter(initiative__status="published")
-        .values_list("theme_id")
-        .annotate(n=Count("initiative_id"))
-        .order_by()
-    )
+    figures, theme_counts = caching.cached("home", [], _home_figures, request=request)
     themes = list(Theme.objects.all())
     for theme in themes:
         theme.count = theme_counts.get(theme.pk, 0)
@@ -42,6 +32,24 @@ def home(request):
             "map_data_url": reverse("initiatives:map-data"),
         },
     )
+
+
+def _home_figures():
+    """The home page's figures and counts per theme (cached: they scan every initiative)."""
+    published = Initiative.objects.published()
+    figures = published.aggregate(
+        initiatives=Count("pk"),
+        communes=Count("commune", distinct=True),
+        low_tech=Count("pk", filter=Q(low_tech=True)),
+        departments=Count("department", distinct=True),
+    )
+    theme_counts = dict(
+        Initiative.themes.through.objects.filter(initiative__status="published")
+        .values_list("theme_id")
+        .annotate(n=Count("initiative_id"))
+        .order_by()
+    )
+    return figures, theme_counts
 
 
 def directory(request):
@@ -58,6 +66,7 @@ def directory(request):
     status = 200 if valid else 400
     if valid:
         paginator = Paginator(directory.results.with_public_relations(), PAGE_SIZE)
+        paginator.count = directory.result_count()  # cached: no COUNT(*) per page view
         number = page_form.cleaned_data.get("page") or 1
         if number > paginator.num_pages and number > 1:
             errors.append(
@@ -112,8 +121,7 @@ class InitiativeDetailView(DetailView):
             Initiative.objects.published()
             .exclude(pk=initiative.pk)
             .with_public_relations()
-            .annotate(distance=distance_from(initiative.latitude, initiative.longitude))
-            .order_by("distance", "pk")[:NEARBY_COUNT]
+            .nearest(initiative.latitude, initiative.longitude, NEARBY_COUNT)
         )
         chain = [t for t in (initiative.region, initiative.department, initiative.epci) if t]
         return super().get_context_data(
