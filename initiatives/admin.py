@@ -1,22 +1,45 @@
-from django.contrib import admin
+"""Curation in the Django admin: the review queue, moderation, corrections, merges, imports."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from territories.models import SizeClass, Territory
+
+from . import corrections, imports
+from .duplicates import duplicates_of, merge, merged_values
 from .models import (
     ActionLever,
     CollaborativePractice,
     Correction,
+    CorrectionStatus,
     Initiative,
     LegalForm,
     LowTechQuality,
+    Status,
     StatusChange,
     TerritoryLever,
     Theme,
 )
+from .moderation import TransitionError, allowed_targets, transition
 
 
 @admin.register(Theme, CollaborativePractice, LegalForm, LowTechQuality)
 class ReferenceAdmin(admin.ModelAdmin):
     list_display = ["name_fr", "name_en", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name_fr", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_fr"]}
 
 
@@ -29,17 +52,498 @@ class ActionLeverAdmin(ReferenceAdmin):
 @admin.register(TerritoryLever)
 class TerritoryLeverAdmin(admin.ModelAdmin):
     list_display = ["territory", "lever", "since"]
-    autocomplete_fields = ["territory"]
+    list_filter = ["lever"]
+    search_fields = ["territory__name", "lever__name_fr", "text"]
+    autocomplete_fields = ["territory", "lever"]
+
+
+# ---- Initiatives: filters ---------------------------------------------------------------------
+class StatusFilter(admin.SimpleListFilter):
+    """By status; with no choice made, the review queue (pending), so curators start there."""
+
+    title = _("status")
+    parameter_name = "status"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return Status.choices
+
+    def value(self):
+        return super().value() or Status.PENDING
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() == self.ALL,
+            "query_string": changelist.get_query_string({self.parameter_name: self.ALL}),
+            "display": _("All"),
+        }
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == self.ALL:
+            return queryset
+        return queryset.filter(status=self.value())
+
+
+class RegionFilter(admin.SimpleListFilter):
+    title = _("region")
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        return [(str(r.pk), r.name) for r in Territory.objects.regions().only("pk", "name")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(region_id=self.value()) if self.value() else queryset
+
+
+class SizeClassFilter(admin.SimpleListFilter):
+    title = _("size class")
+    parameter_name = "size_class"
+
+    def lookups(self, request, model_admin):
+        return SizeClass.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(commune__size_class=self.value()) if self.value() else queryset
+
+
+# ---- Initiatives: the map widget --------------------------------------------------------------
+class MapPointWidget(forms.NumberInput):
+    """The longitude input, then a small Leaflet map whose pin writes latitude and longitude."""
+
+    template_name = "forms_ssemap/map_point_widget.html"
+
+    class Media:
+        css = {"all": ["leaflet/leaflet.css", "css/admin.css"]}
+        js = ["leaflet/leaflet.js", "js/admin-map.js"]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        url, options = settings.LEAFLET_CONFIG["TILES"][0][1:3]
+        context["map"] = {"tiles": url, "attribution": options.get("attribution", "")}
+        return context
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    fields = ["at", "from_status", "to_status", "by", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("moderation decisions")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class CorrectionInline(admin.TabularInline):
+    model = Correction
+    fields = ["link", "status", "created_at", "message"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("correction"))
+    def link(self, correction):
+        url = reverse("admin:initiatives_correction_change", args=[correction.pk])
+        return format_html('<a href="{}">#{}</a>', url, correction.pk)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the rejection"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Kept with the decision, for the other curators."),
+    )
 
 
 @admin.register(Initiative)
 class InitiativeAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "status", "commune", "source", "created_at", "published_at"]
-    list_filter = ["status", "source", "themes"]
+    change_list_template = "admin/initiatives/initiative/change_list.html"
+    change_form_template = "admin/initiatives/initiative/change_form.html"
+    list_display = [
+        "name",
+        "status_badge",
+        "commune",
+        "theme_list",
+        "source",
+        "created_at",
+        "published_at",
+        "possible_duplicates",
+    ]
+    list_filter = [StatusFilter, "themes", RegionFilter, SizeClassFilter, "source", "low_tech"]
     search_fields = ["name", "organisation", "commune__name"]
-    autocomplete_fields = ["commune"]
-    readonly_fields = ["created_at", "updated_at", "published_at"]
+    autocomplete_fields = ["commune", "legal_form"]
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+    readonly_fields = ["status", "created_at", "updated_at", "published_at", "duplicates_panel"]
+    date_hierarchy = "created_at"
+    actions = ["publish_selected", "reject_selected", "archive_selected"]
+    inlines = [StatusChangeInline, CorrectionInline]
+    list_per_page = 50
+    fieldsets = [
+        (
+            _("Moderation"),
+            {"fields": ["status", "duplicates_panel", "published_at", "created_at", "updated_at"]},
+        ),
+        (
+            _("What it is"),
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "summary",
+                    "description",
+                    "organisation",
+                    "legal_form",
+                    "year_started",
+                    "image",
+                ]
+            },
+        ),
+        (
+            _("Classification"),
+            {"fields": ["themes", "practices", "low_tech", "low_tech_qualities", "levers"]},
+        ),
+        (_("Place"), {"fields": ["commune", "address", "latitude", "longitude"]}),
+        (_("Public contact"), {"fields": ["website", "contact_email", "contact_phone"]}),
+        (
+            _("Provenance (private)"),
+            {"fields": ["source", "source_reference", "submitter_name", "submitter_email"]},
+        ),
+    ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "longitude":
+            kwargs["widget"] = MapPointWidget(attrs={"step": "any"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("commune", "commune__department")
+            .prefetch_related("themes")
+        )
+
+    def get_ordering(self, request):
+        # The review queue: oldest first, so nobody waits forever.
+        if request.GET.get(StatusFilter.parameter_name, Status.PENDING) == Status.PENDING:
+            return ["created_at"]
+        return ["-created_at"]
+
+    def get_changeform_initial_data(self, request):
+        return {"source": "curator", **super().get_changeform_initial_data(request)}
+
+    # -- columns
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj):
+        return format_html(
+            '<span class="status-badge status-{}">{}</span>', obj.status, obj.get_status_display()
+        )
+
+    @admin.display(description=_("themes"))
+    def theme_list(self, obj):
+        return ", ".join(t.name for t in obj.themes.all())
+
+    @admin.display(description=_("possible duplicates"))
+    def possible_duplicates(self, obj):
+        if obj.status != Status.PENDING:
+            return ""
+        found = duplicates_of(obj, limit=3)
+        return format_html_join(
+            ", ",
+            '<a class="duplicate-flag" href="{}" title="{}">⚠ {}</a>',
+            (
+                (
+                    reverse("admin:initiatives_initiative_change", args=[other.pk]),
+                    f"{round(score * 100)} %",
+                    other.name,
+                )
+                for other, score in found
+            ),
+        )
+
+    @admin.display(description=_("possible duplicates"))
+    def duplicates_panel(self, obj):
+        if not obj.pk:
+            return "—"
+        found = duplicates_of(obj)
+        if not found:
+            return _("None found nearby.")
+        rows = (
+            (
+                reverse("admin:initiatives_initiative_change", args=[other.pk]),
+                other.name,
+                other.commune,
+                other.get_status_display(),
+                round(score * 100),
+                reverse("admin:initiatives_initiative_merge", args=[obj.pk, other.pk]),
+                _("Merge this one into it…"),
+            )
+            for other, score in found
+        )
+        return format_html(
+            '<ul class="duplicates-panel">{}</ul>',
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> — {} · {} · {} % <a class="button" href="{}">{}</a></li>',
+                rows,
+            ),
+        )
+
+    # -- moderation from the change form
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["transitions"] = (
+            [(status, Status(status).label) for status in allowed_targets(obj.status)]
+            if obj
+            else []
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        target = request.POST.get("_transition")
+        if change and target:
+            try:
+                transition(obj, target, by=request.user, reason=request.POST.get("_reason", ""))
+            except (TransitionError, ValueError) as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("“%(name)s” is now %(status)s.")
+                    % {"name": obj.name, "status": obj.get_status_display()},
+                    messages.SUCCESS,
+                )
+
+    # -- bulk actions
+    def _bulk_transition(self, request, queryset, to_status, reason=""):
+        done, failed = 0, []
+        for initiative in queryset:
+            try:
+                transition(initiative, to_status, by=request.user, reason=reason)
+                done += 1
+            except TransitionError as error:
+                failed.append(str(error))
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d initiative is now %(status)s.",
+                    "%(count)d initiatives are now %(status)s.",
+                    done,
+                )
+                % {"count": done, "status": Status(to_status).label},
+                messages.SUCCESS,
+            )
+        for error in failed:
+            self.message_user(request, error, messages.WARNING)
+
+    @admin.action(description=_("Publish the selected initiatives"), permissions=["change"])
+    def publish_selected(self, request, queryset):
+        self._bulk_transition(request, queryset, Status.PUBLISHED)
+
+    @admin.action(description=_("Archive the selected initiatives"), permissions=["change"])
+    def archive_selected(self, request, queryset):
+        self._bulk_transition(request, queryset, Status.ARCHIVED)
+
+    @admin.action(description=_("Reject the selected initiatives…"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        """An intermediate page asks for the reason, then rejects."""
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._bulk_transition(request, queryset, Status.REJECTED, form.cleaned_data["reason"])
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reject initiatives"),
+            "opts": self.model._meta,
+            "queryset": queryset,
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/initiatives/initiative/reject.html", context)
+
+    # -- extra pages: merge and import
+    def get_urls(self):
+        extra = [
+            path(
+                "<int:pk>/merge/<int:other_pk>/",
+                self.admin_site.admin_view(self.merge_view),
+                name="initiatives_initiative_merge",
+            ),
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="initiatives_initiative_import",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def merge_view(self, request, pk, other_pk):
+        """Fold initiative ``pk`` into ``other_pk`` (kept), after a confirmation page."""
+        if not (self.has_change_permission(request) and self.has_delete_permission(request)):
+            raise PermissionDenied
+        drop = get_object_or_404(Initiative, pk=pk)
+        keep = get_object_or_404(Initiative, pk=other_pk)
+        if request.method == "POST":
+            merge(keep, drop, by=request.user)
+            self.message_user(
+                request,
+                _("“%(drop)s” was merged into “%(keep)s”.")
+                % {"drop": drop.name, "keep": keep.name},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:initiatives_initiative_change", args=[keep.pk])
+            )
+        taken = merged_values(keep, drop)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Merge duplicates"),
+            "opts": self.model._meta,
+            "keep": keep,
+            "drop": drop,
+            "taken": [
+                (Initiative._meta.get_field(f).verbose_name, getattr(keep, f), v)
+                for f, v in taken.items()
+            ],
+        }
+        return TemplateResponse(request, "admin/initiatives/initiative/merge.html", context)
+
+    def import_view(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        return imports.admin_import_view(self, request)
 
 
-admin.site.register(StatusChange)
-admin.site.register(Correction)
+# ---- Corrections ------------------------------------------------------------------------------
+class CorrectionStatusFilter(StatusFilter):
+    def lookups(self, request, model_admin):
+        return CorrectionStatus.choices
+
+    def value(self):
+        return admin.SimpleListFilter.value(self) or CorrectionStatus.PENDING
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    change_form_template = "admin/initiatives/correction/change_form.html"
+    list_display = ["initiative", "status", "fields_changed", "created_at", "decided_by"]
+    list_filter = [CorrectionStatusFilter]
+    search_fields = ["initiative__name", "message"]
+    ordering = ["created_at"]
+    fields = [
+        "initiative_link",
+        "status",
+        "diff_table",
+        "message",
+        "submitter_name",
+        "submitter_email",
+        "created_at",
+        "decided_at",
+        "decided_by",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("fields changed"))
+    def fields_changed(self, obj):
+        return ", ".join(
+            str(Initiative._meta.get_field(f).verbose_name)
+            for f in obj.proposed
+            if f in corrections.CORRECTABLE_FIELDS
+        )
+
+    @admin.display(description=_("initiative"))
+    def initiative_link(self, obj):
+        url = reverse("admin:initiatives_initiative_change", args=[obj.initiative_id])
+        return format_html('<a href="{}">{}</a>', url, obj.initiative)
+
+    @admin.display(description=_("differences with the published version"))
+    def diff_table(self, obj):
+        rows = corrections.diff(obj)
+        return format_html(
+            '<table class="correction-diff"><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr>'
+            "</thead><tbody>{}</tbody></table>",
+            _("field"),
+            _("published"),
+            _("proposed"),
+            format_html_join(
+                "",
+                '<tr class="{}"><th scope="row">{}</th><td class="old"><del>{}</del></td>'
+                '<td class="new"><ins>{}</ins></td></tr>',
+                (
+                    ("changed" if r["changed"] else "same", r["label"], r["current"], r["proposed"])
+                    for r in rows
+                ),
+            ),
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_decide"] = bool(
+            obj and obj.status == CorrectionStatus.PENDING and self.has_change_permission(request)
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        decision = (
+            corrections.accept
+            if "_accept" in request.POST
+            else corrections.refuse
+            if "_refuse" in request.POST
+            else None
+        )
+        if decision is None:
+            return super().response_change(request, obj)
+        try:
+            decision(obj, by=request.user)
+        except (corrections.CorrectionError, forms.ValidationError) as error:
+            self.message_user(
+                request, "; ".join(getattr(error, "messages", [str(error)])), messages.ERROR
+            )
+            return HttpResponseRedirect(request.path)
+        self.message_user(
+            request,
+            _("The correction was accepted and applied.")
+            if decision is corrections.accept
+            else _("The correction was refused; the initiative is unchanged."),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:initiatives_correction_changelist"))
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    """A read-only journal: decisions are made through the initiatives, never edited here."""
+
+    list_display = ["initiative", "from_status", "to_status", "by", "at", "reason"]
+    list_filter = ["to_status", "from_status"]
+    search_fields = ["initiative__name", "reason"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def pending_counts():
+    """What waits for the curators, for the admin index."""
+    counts = Initiative.objects.aggregate(pending=Count("pk", filter=Q(status=Status.PENDING)))
+    counts["corrections"] = Correction.objects.filter(status=CorrectionStatus.PENDING).count()
+    return counts

@@ -1,0 +1,402 @@
+"""CSV import of initiatives by curators: the export's columns, previewed, applied all or nothing.
+
+A file is read whole and checked before anything is written: wrong encoding, missing columns
+or any bad row reject the whole file, with every reason shown in the preview.
+"""
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from territories.models import Territory
+
+from .exports import EXPORT_COLUMNS, FORMULA_TRIGGERS, MULTI_VALUE_SEPARATOR
+from .forms import plain_text
+from .models import (
+    ActionLever,
+    CollaborativePractice,
+    Initiative,
+    LegalForm,
+    LowTechQuality,
+    Source,
+    Status,
+    Theme,
+)
+from .moderation import transition
+
+# Columns the import reads; the others of the export (commune name, EPCI, department, region,
+# source, updated_at, url) are derived or managed here, so they are ignored when present.
+IMPORTED_COLUMNS = [
+    "slug",
+    "name",
+    "summary",
+    "description",
+    "organisation",
+    "legal_form",
+    "themes",
+    "practices",
+    "low_tech",
+    "low_tech_qualities",
+    "levers",
+    "commune_code",
+    "address",
+    "latitude",
+    "longitude",
+    "website",
+    "contact_email",
+    "contact_phone",
+    "year_started",
+    "source_reference",
+]
+MODEL_FIELDS = [c if c != "commune_code" else "commune" for c in IMPORTED_COLUMNS if c != "slug"]
+M2M_FIELDS = ["themes", "practices", "low_tech_qualities", "levers"]
+TRUE_VALUES = {"1", "true", "yes", "oui", "x", "vrai"}
+FALSE_VALUES = {"", "0", "false", "no", "non", "faux"}
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+SESSION_KEY = "initiative_import"
+
+
+class ImportRowForm(forms.ModelForm):
+    """One CSV row, validated like any initiative; reference data named by slug."""
+
+    legal_form = forms.ModelChoiceField(
+        LegalForm.objects.all(), to_field_name="slug", required=False
+    )
+    themes = forms.ModelMultipleChoiceField(Theme.objects.all(), to_field_name="slug")
+    practices = forms.ModelMultipleChoiceField(
+        CollaborativePractice.objects.all(), to_field_name="slug", required=False
+    )
+    low_tech_qualities = forms.ModelMultipleChoiceField(
+        LowTechQuality.objects.all(), to_field_name="slug", required=False
+    )
+    levers = forms.ModelMultipleChoiceField(
+        ActionLever.objects.all(), to_field_name="slug", required=False
+    )
+    commune = forms.ModelChoiceField(
+        Territory.objects.communes(),
+        to_field_name="code",
+        error_messages={"invalid_choice": _("No commune has this INSEE code.")},
+    )
+    latitude = forms.FloatField(required=False, min_value=-90, max_value=90)
+    longitude = forms.FloatField(required=False, min_value=-180, max_value=180)
+    low_tech = forms.BooleanField(required=False)
+
+    class Meta:
+        model = Initiative
+        fields = ["slug", *MODEL_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("name", "summary", "organisation", "address", "contact_phone"):
+            if cleaned.get(name):
+                cleaned[name] = plain_text(cleaned[name])
+        if cleaned.get("description"):
+            cleaned["description"] = plain_text(cleaned["description"], single_line=False)
+        commune = cleaned.get("commune")
+        if commune and cleaned.get("latitude") is None and cleaned.get("longitude") is None:
+            cleaned["latitude"], cleaned["longitude"] = commune.latitude, commune.longitude
+        elif (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+            self.add_error("latitude", _("Give both the latitude and the longitude, or neither."))
+        return cleaned
+
+
+def comparable(name, value):
+    """A field's value in a form that compares and displays well."""
+    if name in M2M_FIELDS:
+        return " | ".join(sorted(item.slug for item in value))
+    if name == "legal_form":
+        return value.slug if value else ""
+    if name == "commune":
+        return value.code if value else ""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(round(value, 6))
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+@dataclass
+class RowResult:
+    line: int
+    slug: str
+    name: str
+    action: str = "create"  # create, update, unchanged or rejected
+    changes: list = field(default_factory=list)  # (field label, old, new)
+    errors: list = field(default_factory=list)
+    form: ImportRowForm | None = None
+
+
+@dataclass
+class ImportPlan:
+    rows: list = field(default_factory=list)
+    file_errors: list = field(default_factory=list)
+    notices: list = field(default_factory=list)
+
+    @property
+    def rejected(self):
+        return [row for row in self.rows if row.errors]
+
+    @property
+    def ok(self):
+        return not self.file_errors and not self.rejected and bool(self.rows)
+
+    @property
+    def summary(self):
+        actions = ["create", "update", "unchanged", "rejected"]
+        return {a: sum(1 for row in self.rows if row.action == a) for a in actions}
+
+
+def unformula(value):
+    """Undo the export's protection against spreadsheet formulas ("'+33 …" → "+33 …")."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
+def row_data(record):
+    data = {}
+    for column in IMPORTED_COLUMNS:
+        value = unformula((record.get(column) or "").strip())
+        if column in M2M_FIELDS:
+            data[column] = [v.strip() for v in value.split(MULTI_VALUE_SEPARATOR) if v.strip()]
+        elif column == "commune_code":
+            data["commune"] = value
+        elif column == "low_tech":
+            data[column] = "on" if value.lower() in TRUE_VALUES else ""
+            if value.lower() not in TRUE_VALUES | FALSE_VALUES:
+                data["_low_tech_invalid"] = value
+        else:
+            data[column] = value
+    return data
+
+
+def decode(content):
+    try:
+        return content.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        return None, gettext(
+            "The file is not UTF-8 text (byte %(position)d cannot be read). Save it as "
+            "“CSV UTF-8” from your spreadsheet and try again."
+        ) % {"position": error.start + 1}
+
+
+def parse(content):
+    """Read ``content`` (bytes) into an :class:`ImportPlan`; writes nothing."""
+    plan = ImportPlan()
+    if len(content) > MAX_BYTES:
+        plan.file_errors.append(gettext("The file is larger than 5 MB: split it in several files."))
+        return plan
+    text, error = decode(content)
+    if error:
+        plan.file_errors.append(error)
+        return plan
+    if "\x00" in text:
+        plan.file_errors.append(gettext("The file contains binary data: it is not a CSV file."))
+        return plan
+    header_line = text.split("\n", 1)[0]
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        records = list(reader)
+    except csv.Error as error:
+        plan.file_errors.append(gettext("The file is not valid CSV: %(error)s") % {"error": error})
+        return plan
+    if not records:
+        plan.file_errors.append(gettext("The file is empty."))
+        return plan
+    header = [h.strip().lower() for h in records[0]]
+    missing = [c for c in IMPORTED_COLUMNS if c not in header]
+    if missing:
+        plan.file_errors.append(
+            gettext("Columns missing from the first line: %(columns)s.")
+            % {"columns": ", ".join(missing)}
+        )
+        return plan
+    unknown = [h for h in header if h and h not in EXPORT_COLUMNS]
+    if unknown:
+        plan.notices.append(
+            gettext("Unknown columns, ignored: %(columns)s.") % {"columns": ", ".join(unknown)}
+        )
+    body = [(n, r) for n, r in enumerate(records[1:], start=2) if any(c.strip() for c in r)]
+    if len(body) > MAX_ROWS:
+        plan.file_errors.append(
+            gettext("The file has %(count)d rows; at most %(max)d at a time.")
+            % {"count": len(body), "max": MAX_ROWS}
+        )
+        return plan
+    if not body:
+        plan.file_errors.append(gettext("The file has a header but no rows."))
+        return plan
+    existing = Initiative.objects.in_bulk(
+        [r[header.index("slug")].strip() for _, r in body if len(r) == len(header)],
+        field_name="slug",
+    )
+    seen = {}
+    for line, values in body:
+        plan.rows.append(parse_row(line, header, values, existing, seen))
+    return plan
+
+
+def parse_row(line, header, values, existing, seen):
+    record = dict(zip(header, values, strict=False))
+    result = RowResult(
+        line=line, slug=(record.get("slug") or "").strip(), name=record.get("name", "")
+    )
+    if len(values) != len(header):
+        result.action = "rejected"
+        result.errors.append(
+            gettext("%(count)d values where the header has %(expected)d columns.")
+            % {"count": len(values), "expected": len(header)}
+        )
+        return result
+    if result.slug:
+        if result.slug in seen:
+            result.errors.append(
+                gettext("The slug “%(slug)s” is already used on line %(line)d.")
+                % {"slug": result.slug, "line": seen[result.slug]}
+            )
+        seen[result.slug] = line
+    data = row_data(record)
+    instance = existing.get(result.slug)
+    form = ImportRowForm(data, instance=instance)
+    result.form = form
+    if data.get("_low_tech_invalid"):
+        result.errors.append(
+            gettext("low_tech: “%(value)s” is not 1 or 0.") % {"value": data["_low_tech_invalid"]}
+        )
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            column = "commune_code" if name == "commune" else name
+            prefix = f"{column}: " if name != "__all__" else ""
+            result.errors.extend(f"{prefix}{e}" for e in errors)
+    if result.errors:
+        result.action = "rejected"
+        return result
+    result.changes = changes(instance, form.cleaned_data)
+    if instance is None:
+        result.action = "create"
+    else:
+        result.action = "update" if result.changes else "unchanged"
+    return result
+
+
+def changes(instance, cleaned):
+    """(label, old, new) for each field the row changes; every non-empty one for a new row."""
+    rows = []
+    for name in ["slug", *MODEL_FIELDS]:
+        if name not in cleaned:
+            continue
+        new = comparable(name, cleaned[name])
+        if instance is None:
+            old = ""
+        elif name in M2M_FIELDS:
+            old = comparable(name, getattr(instance, name).all())
+        else:
+            old = comparable(name, getattr(instance, name))
+        if name == "slug" and not new:
+            continue
+        if new != old:
+            rows.append((Initiative._meta.get_field(name).verbose_name, old, new))
+    return rows
+
+
+def apply(plan, *, by, publish=False):
+    """Write every row of a valid plan in one transaction; returns (created, updated)."""
+    if not plan.ok:
+        raise ValueError("Only a plan without errors can be applied.")
+    created = updated = 0
+    with transaction.atomic():
+        for row in plan.rows:
+            if row.action == "unchanged":
+                continue
+            initiative = row.form.save(commit=False)
+            if row.action == "create":
+                initiative.source = Source.IMPORT
+                initiative.status = Status.PENDING
+            initiative._history_user = by
+            initiative._change_reason = "CSV import"
+            initiative.save()
+            row.form.save_m2m()
+            if row.action == "create":
+                created += 1
+                if publish:
+                    transition(initiative, Status.PUBLISHED, by=by, reason="CSV import")
+            else:
+                updated += 1
+    return created, updated
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "The columns of the CSV export; several values separated by | with their slugs; "
+            "; or , as the delimiter; UTF-8."
+        ),
+    )
+
+
+def _digest(text):
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def admin_import_view(model_admin, request):
+    """Upload → preview (what changes, every rejected row) → commit, or nothing."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": Initiative._meta,
+        "title": gettext("Import initiatives from a CSV file"),
+        "columns": IMPORTED_COLUMNS,
+    }
+    template = "admin/initiatives/initiative/import.html"
+    if request.method == "POST" and "commit" in request.POST:
+        stored = request.session.get(SESSION_KEY) or {}
+        if not stored or stored.get("digest") != request.POST.get("digest"):
+            messages.error(request, gettext("The preview expired: upload the file again."))
+            return HttpResponseRedirect(request.path)
+        plan = parse(stored["content"].encode())
+        if not plan.ok:
+            return TemplateResponse(
+                request, template, {**context, "plan": plan, "form": UploadForm()}
+            )
+        created, updated = apply(plan, by=request.user, publish=bool(request.POST.get("publish")))
+        del request.session[SESSION_KEY]
+        messages.success(
+            request,
+            gettext("Import done: %(created)d initiatives created, %(updated)d updated.")
+            % {"created": created, "updated": updated},
+        )
+        return HttpResponseRedirect(
+            reverse("admin:initiatives_initiative_changelist") + "?status=all"
+        )
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read(MAX_BYTES + 1)
+            plan = parse(content)
+            if plan.ok:
+                text = content.decode("utf-8-sig")
+                request.session[SESSION_KEY] = {"content": text, "digest": _digest(text)}
+                context["digest"] = _digest(text)
+            context.update(plan=plan, filename=upload.name)
+    else:
+        form = UploadForm()
+    return TemplateResponse(request, template, {**context, "form": form})
