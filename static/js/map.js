@@ -83,6 +83,22 @@ function bboxString(bounds) {
   ].join(",");
 }
 
+/**
+ * ``bounds`` widened to whole blocks of 2×2 map tiles at the current zoom: views that differ
+ * by a few pixels ask for the same URL, which the browser, this layer and the server cache.
+ */
+function tileBounds(map, bounds) {
+  const zoom = map.getZoom();
+  const block = 512;
+  const min = map.project(bounds.getNorthWest(), zoom);
+  const max = map.project(bounds.getSouthEast(), zoom);
+  const snap = (value, up) => (up ? Math.ceil(value / block) : Math.floor(value / block)) * block;
+  return L.latLngBounds(
+    map.unproject(L.point(snap(min.x, false), snap(min.y, false)), zoom),
+    map.unproject(L.point(snap(max.x, true), snap(max.y, true)), zoom),
+  );
+}
+
 export class InitiativeLayer {
   /**
    * @param {L.Map} map
@@ -117,7 +133,7 @@ export class InitiativeLayer {
 
   /** The map-data URL for the current view, slightly larger than the view. */
   requestFor() {
-    const bounds = this.map.getBounds().pad(0.2);
+    const bounds = tileBounds(this.map, this.map.getBounds().pad(0.2));
     const params = new URLSearchParams(this.query);
     for (const name of ["page", "sort", "near", "bbox", "zoom"]) params.delete(name);
     params.set("bbox", bboxString(bounds));

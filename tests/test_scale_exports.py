@@ -1,0 +1,47 @@
+"""Exports stream: the response starts before the rows are read, and reads them in chunks."""
+
+# ruff: noqa: F811 (the fixtures imported from tests.scale_world are arguments here)
+
+import csv
+import io
+import json
+
+import pytest
+from django.db import connection
+from django.http import StreamingHttpResponse
+from django.test.utils import CaptureQueriesContext
+
+from initiatives.api import EXPORT_CHUNK_SIZE
+from initiatives.models import Initiative
+from tests.scale_world import _empty_cache, add_samples, communes  # noqa: F401 (fixtures)
+
+
+def initiative_queries(queries):
+    return [q for q in queries if 'FROM "initiatives_initiative"' in q["sql"]]
+
+
+@pytest.mark.parametrize("path", ["/initiatives/export.csv", "/initiatives/export.geojson"])
+def test_exports_are_produced_lazily_in_chunks(client, communes, path):
+    add_samples(EXPORT_CHUNK_SIZE * 2 + 100)
+    with CaptureQueriesContext(connection) as at_start:
+        response = client.get(path)
+    assert isinstance(response, StreamingHttpResponse)
+    # Nothing of the initiatives has been read when the response is handed to the server.
+    assert initiative_queries(at_start.captured_queries) == []
+
+    with CaptureQueriesContext(connection) as streaming:
+        chunks = iter(response.streaming_content)
+        head = next(chunks)
+        after_head = len(streaming.captured_queries)
+        body = head + b"".join(chunks)
+    assert after_head < len(streaming.captured_queries)  # rows are read while streaming
+    # Related rows are fetched per chunk, never per row.
+    assert len(streaming.captured_queries) < 10 * 3
+
+    total = Initiative.objects.published().count()
+    text = body.decode("utf-8-sig")
+    if path.endswith(".csv"):
+        rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+        assert len(rows) == total
+    else:
+        assert len(json.loads(text)["features"]) == total

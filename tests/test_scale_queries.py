@@ -1,0 +1,79 @@
+"""The database work of each page does not grow with the data: same query count at 10 and 1,000."""
+
+# ruff: noqa: F811 (the fixtures imported from tests.scale_world are arguments here)
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from initiatives.models import Initiative
+from tests.scale_world import _empty_cache, add_samples, communes  # noqa: F401 (fixtures)
+
+PAGES = [
+    "/",
+    "/initiatives/",
+    "/initiatives/?theme=alimentation&low_tech=1&practice=production-distribuee",
+    "/initiatives/?q=recyclerie",
+    "/initiatives/?territory=metropole-test&sort=name",
+    "/initiatives/?page=2",
+    "/territories/metropole-test/",
+]
+MAP_QUERIES_AT_MOST = 4  # data version; points (or: points tried, cells, single points)
+
+
+def queries(client, path):
+    """Queries of one cold request (empty cache), and the response's status."""
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, path
+    return len(captured.captured_queries)
+
+
+def detail_page():
+    """A sample initiative's page (its nearby list is full at both sizes)."""
+    return Initiative.objects.published().order_by("pk").first().get_absolute_url()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_queries_do_not_grow_with_the_data(client, communes, path):
+    add_samples(30)
+    few = queries(client, path)
+    add_samples(970, seed=2)
+    assert queries(client, path) == few
+
+
+def test_initiative_page_queries_do_not_grow_with_the_data(client, communes):
+    """Nearby initiatives are searched in growing boxes: fewer when the data is dense."""
+    add_samples(30)
+    page = detail_page()
+    few = queries(client, page)
+    add_samples(970, seed=2)
+    assert queries(client, page) <= few
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/initiatives.geojson?zoom=5&bbox=-6,41,10,51.5",
+        "/api/initiatives.geojson?zoom=5&bbox=-6,41,10,51.5&theme=alimentation",
+        "/api/initiatives.geojson?zoom=16&bbox=-1.21,43.29,-1.19,43.31",
+    ],
+)
+def test_map_data_queries_are_bounded(client, communes, path):
+    add_samples(30)
+    assert queries(client, path) <= MAP_QUERIES_AT_MOST
+    add_samples(970, seed=2)
+    assert queries(client, path) <= MAP_QUERIES_AT_MOST
+
+
+def test_cached_pages_need_fewer_queries(client, communes):
+    add_samples(200)
+    path = "/initiatives/?theme=alimentation&low_tech=1"
+    cold = queries(client, path)
+    with CaptureQueriesContext(connection) as warm:
+        client.get(path)
+    assert len(warm.captured_queries) < cold
