@@ -23,6 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from territories.models import SizeClass, Territory
@@ -358,7 +359,8 @@ class InitiativeFilterSet(filters.FilterSet):
             return Sort.DISTANCE
         if sort in (Sort.NAME, Sort.NEWEST):
             return sort
-        return Sort.RELEVANCE if data.get("q") else Sort.NAME
+        # Without a query, the newest first: it follows an index, and shows what is new.
+        return Sort.RELEVANCE if data.get("q") else Sort.NEWEST
 
     def order(self, queryset):
         sort = self.effective_sort()
@@ -371,7 +373,7 @@ class InitiativeFilterSet(filters.FilterSet):
             return queryset.annotate(
                 distance=distance_from(near.latitude, near.longitude)
             ).order_by("distance", "name", "pk")
-        return queryset.order_by("name", "pk")
+        return queryset.order_by(name_sort_key(), "pk")
 
     # -- facets -------------------------------------------------------------------------------
 
@@ -419,6 +421,14 @@ def _register_fold(conn):
     """Make ``ssemap_fold`` available on this SQLite connection (idempotent, cheap)."""
     conn.ensure_connection()
     conn.connection.create_function("ssemap_fold", 1, fold, deterministic=True)
+
+
+def name_sort_key():
+    """The name in lower case without accents, so that « Épicerie » sorts among the E."""
+    if connection.vendor == "postgresql":
+        return Lower(Func(F("name"), function="unaccent", output_field=CharField()))
+    _register_fold(connection)
+    return _Fold(F("name"))
 
 
 def distance_from(latitude, longitude):
