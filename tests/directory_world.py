@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 
 from initiatives.models import Source
+from territories.models import EpciKind
 from tests.factories import (
     CommuneFactory,
     DepartmentFactory,
@@ -22,7 +23,6 @@ from tests.factories import (
     RegionFactory,
     ThemeFactory,
 )
-from territories.models import EpciKind
 
 
 @dataclass

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the world fixture is imported, then requested by name)
 """Malformed parameters give a clear 400 (or 404 for a page past the end), never a 500."""
 
 import json

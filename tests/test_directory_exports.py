@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the world fixture is imported, then requested by name)
 """Map data and open-data exports hold exactly the directory's results (initiatives/api.py)."""
 
 import csv

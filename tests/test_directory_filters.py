@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the world fixture is imported, then requested by name)
 """The directory's filters, facets, chips, search and sort (initiatives/filters.py, directory.py)."""
 
 import re

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the world fixture is imported, then requested by name)
 """Unpublished initiatives and private fields never reach a public page, map or export."""
 
 import json

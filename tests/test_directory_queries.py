@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from initiatives.models import TerritoryLever
+from territories.models import EpciKind
 from tests.directory_world import _empty_cache  # noqa: F401  (fixture)
 from tests.factories import (
     CommuneFactory,
@@ -15,7 +16,6 @@ from tests.factories import (
     PracticeFactory,
     ThemeFactory,
 )
-from territories.models import EpciKind
 
 pytestmark = pytest.mark.django_db
 
