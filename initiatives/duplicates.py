@@ -42,9 +42,11 @@ def similarity(a, b):
         return 1.0
     ratio = difflib.SequenceMatcher(None, na, nb).ratio()
     ta, tb = set(na.split()), set(nb.split())
-    overlap = len(ta & tb) / min(len(ta), len(tb))
-    # One name containing all of the other's words ("Repair café" / "Repair café de Lille").
-    return max(ratio, overlap * 0.9)
+    jaccard = len(ta & tb) / len(ta | tb)
+    containment = len(ta & tb) / min(len(ta), len(tb))
+    # Characters catch typos, words keep one shared word ("solidaire") from being enough;
+    # a name containing all of the other's words ("Repair café" / "Repair café de Lille") counts.
+    return max((ratio + jaccard) / 2, containment * 0.9)
 
 
 def distance_km(lat1, lon1, lat2, lon2):
