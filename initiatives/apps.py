@@ -10,6 +10,7 @@ class InitiativesConfig(AppConfig):
     def ready(self):
         # SimpleAdminConfig does not autodiscover (leaflet/admin.py needs GDAL): register here.
         import django.contrib.auth.admin  # noqa: F401  (users and groups, for superusers)
+
         import territories.admin  # noqa: F401
 
         from . import admin  # noqa: F401

@@ -3,7 +3,6 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.urls import reverse
 
 from initiatives.models import Initiative, Status, StatusChange
 from initiatives.signals import CURATOR_GROUP, curator_permission_codes

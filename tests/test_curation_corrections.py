@@ -41,7 +41,7 @@ def form_data(client, initiative):
     assert response.status_code == 200
     form = response.context["form"]
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value in (None, "", False):
             continue
