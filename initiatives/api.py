@@ -86,9 +86,7 @@ def _absolute_url_template(request):
 
 def _export_rows(filterset, request):
     url_template = _absolute_url_template(request)
-    queryset = exports.export_queryset(filterset.qs)
-    for initiative in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-        yield exports.export_row(initiative, url_template)
+    yield from exports.export_rows(filterset.qs, url_template, EXPORT_CHUNK_SIZE)
 
 
 def _download(response, extension):

@@ -3,6 +3,8 @@
 Multi-valued columns hold slugs separated by ``|``. Private fields never appear here.
 """
 
+from .models import Initiative
+
 EXPORT_COLUMNS = [
     "slug",
     "name",
@@ -51,6 +53,58 @@ def export_queryset(queryset):
     ).prefetch_related("themes", "practices", "low_tech_qualities", "levers")
 
 
+M2M_COLUMNS = ("themes", "practices", "low_tech_qualities", "levers")
+
+
+def export_rows(queryset, url_template, chunk_size=500):
+    """``export_row`` of each initiative, reading ``chunk_size`` at a time.
+
+    Faster than ``prefetch_related`` for 100,000 rows (no model instance or manager per related
+    row): per chunk, one query per many-to-many table gives (initiative, target) pairs, and the
+    targets' slugs come from the small reference tables, read once.
+    """
+    relations = {name: Initiative._meta.get_field(name) for name in M2M_COLUMNS}
+    # pk → (rank, slug), the rank in the model's ordering: slugs listed as prefetching would.
+    slug_of = {
+        name: {
+            pk: (rank, slug)
+            for rank, (pk, slug) in enumerate(field.related_model.objects.values_list("pk", "slug"))
+        }
+        for name, field in relations.items()
+    }
+    rows = queryset.select_related("commune", "epci", "department", "region", "legal_form").defer(
+        "search_vector"
+    )
+    chunk = []
+    for initiative in rows.iterator(chunk_size=chunk_size):
+        chunk.append(initiative)
+        if len(chunk) == chunk_size:
+            yield from _chunk_rows(chunk, relations, slug_of, url_template)
+            chunk = []
+    yield from _chunk_rows(chunk, relations, slug_of, url_template)
+
+
+def _chunk_rows(chunk, relations, slug_of, url_template):
+    if not chunk:
+        return
+    by_id = {initiative.pk: initiative for initiative in chunk}
+    for initiative in chunk:
+        initiative._export_slugs = {name: [] for name in relations}
+    for name, field in relations.items():
+        through = field.remote_field.through
+        pairs = (
+            through.objects.filter(initiative_id__in=by_id)
+            .values_list("initiative_id", field.m2m_reverse_name())
+            .order_by("pk")
+        )
+        for initiative_id, target_id in pairs:
+            by_id[initiative_id]._export_slugs[name].append(slug_of[name][target_id])
+    for initiative in chunk:
+        for name, ranked in initiative._export_slugs.items():
+            initiative._export_slugs[name] = [slug for _rank, slug in sorted(ranked)]
+        yield export_row(initiative, url_template)
+
+
 def export_row(initiative, url_template):
     """One initiative as a dict keyed by ``EXPORT_COLUMNS``; lists for multi-valued columns.
 
@@ -58,8 +112,12 @@ def export_row(initiative, url_template):
     Private fields (``Initiative.PRIVATE_FIELDS``) are never read here.
     """
 
-    def slugs(manager):
-        return [obj.slug for obj in manager.all()]
+    chunk_slugs = getattr(initiative, "_export_slugs", None)
+
+    def slugs(name):
+        if chunk_slugs is not None:  # fetched for the whole chunk by export_rows()
+            return chunk_slugs[name]
+        return [obj.slug for obj in getattr(initiative, name).all()]
 
     def name_of(territory):
         return territory.name if territory else ""
@@ -71,11 +129,11 @@ def export_row(initiative, url_template):
         "description": initiative.description,
         "organisation": initiative.organisation,
         "legal_form": initiative.legal_form.slug if initiative.legal_form else "",
-        "themes": slugs(initiative.themes),
-        "practices": slugs(initiative.practices),
+        "themes": slugs("themes"),
+        "practices": slugs("practices"),
         "low_tech": 1 if initiative.low_tech else 0,
-        "low_tech_qualities": slugs(initiative.low_tech_qualities),
-        "levers": slugs(initiative.levers),
+        "low_tech_qualities": slugs("low_tech_qualities"),
+        "levers": slugs("levers"),
         "commune_code": initiative.commune.code,
         "commune": initiative.commune.name,
         "epci": name_of(initiative.epci),
