@@ -138,7 +138,7 @@ class RowResult:
     slug: str
     name: str
     action: str = "create"  # create, update, unchanged or rejected
-    changes: list = field(default_factory=list)  # (field label, old, new)
+    changes: list = field(default_factory=list)  # {field, label, old, new}
     errors: list = field(default_factory=list)
     form: ImportRowForm | None = None
 
@@ -275,6 +275,8 @@ def parse_row(line, header, values, existing, seen):
         seen[result.slug] = line
     data = row_data(record)
     instance = existing.get(result.slug)
+    # Validation writes the row into the instance: read its current values first.
+    before = snapshot(instance) if instance is not None else {}
     form = ImportRowForm(data, instance=instance)
     result.form = form
     if data.get("_low_tech_invalid"):
@@ -289,7 +291,7 @@ def parse_row(line, header, values, existing, seen):
     if result.errors:
         result.action = "rejected"
         return result
-    result.changes = changes(instance, form.cleaned_data)
+    result.changes = changes(before, form.cleaned_data)
     if instance is None:
         result.action = "create"
     else:
@@ -297,23 +299,26 @@ def parse_row(line, header, values, existing, seen):
     return result
 
 
-def changes(instance, cleaned):
-    """(label, old, new) for each field the row changes; every non-empty one for a new row."""
+def snapshot(instance):
+    values = {}
+    for name in ["slug", *MODEL_FIELDS]:
+        value = getattr(instance, name)
+        values[name] = comparable(name, value.all() if name in M2M_FIELDS else value)
+    return values
+
+
+def changes(before, cleaned):
+    """What the row changes, field by field; every non-empty field for a new row."""
     rows = []
     for name in ["slug", *MODEL_FIELDS]:
         if name not in cleaned:
             continue
-        new = comparable(name, cleaned[name])
-        if instance is None:
-            old = ""
-        elif name in M2M_FIELDS:
-            old = comparable(name, getattr(instance, name).all())
-        else:
-            old = comparable(name, getattr(instance, name))
+        new, old = comparable(name, cleaned[name]), before.get(name, "")
         if name == "slug" and not new:
             continue
         if new != old:
-            rows.append((Initiative._meta.get_field(name).verbose_name, old, new))
+            label = Initiative._meta.get_field(name).verbose_name
+            rows.append({"field": name, "label": label, "old": old, "new": new})
     return rows
 
 
