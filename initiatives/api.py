@@ -64,6 +64,7 @@ def map_data(request):
             filterset.qs,
             zoom=view.cleaned_data["zoom"],
             bbox=filterset.form.cleaned_data.get("bbox"),
+            unbounded=filterset.queryset_without("bbox"),
         )
         return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
 

@@ -18,6 +18,7 @@ import math
 from django.db.models import Avg, Count, F, Max, Min
 from django.urls import reverse
 
+from . import caching
 from .grid import GRID_ZOOM, world_x, world_y
 from .models import Initiative
 
@@ -26,6 +27,11 @@ MAX_POINTS = 400
 DEFAULT_ZOOM = 5
 FINE_ZOOM = 13
 MAX_CELLS_ACROSS = 64
+# Up to this grid level (zoom 9 and below), clusters are computed once for all of the
+# filtered initiatives, cached with the data version, and cut to each requested area: the
+# coarse views of many visitors then share one computation. A cluster belongs to an area when
+# its position (the mean of its points) does.
+WHOLE_GRID_MAX_LEVEL = 11
 POINT_FIELDS = ("pk", "slug", "name", "latitude", "longitude", "commune__name", "source")
 
 
@@ -45,12 +51,14 @@ def cluster_level(zoom=None, bbox=None):
     return max(0, min(level, GRID_ZOOM))
 
 
-def map_feature_collection(queryset, *, zoom=None, bbox=None):
+def map_feature_collection(queryset, *, zoom=None, bbox=None, unbounded=None):
     """A GeoJSON FeatureCollection of the initiatives in ``queryset``: points or clusters.
 
     ``queryset`` is already filtered (by the directory's FilterSet, ``bbox`` included);
-    ``zoom`` and ``bbox`` describe the view the map asks for. The collection also says
-    ``total`` (initiatives represented) and ``clustered``.
+    ``zoom`` and ``bbox`` describe the view the map asks for. ``unbounded``, the same
+    filters without the area, lets coarse grids be computed once for every area (see
+    ``WHOLE_GRID_MAX_LEVEL``). The collection also says ``total`` (initiatives represented)
+    and ``clustered``.
     """
     queryset = queryset.order_by()
     url_template = _detail_url_template()
@@ -58,9 +66,28 @@ def map_feature_collection(queryset, *, zoom=None, bbox=None):
     if len(rows) <= MAX_POINTS:
         return _collection([_point(row, url_template) for row in rows], len(rows), False)
 
-    divisor = 1 << (GRID_ZOOM - cluster_level(zoom, bbox))
-    cells = (
-        queryset.annotate(cell_x=F("tile_x") / divisor, cell_y=F("tile_y") / divisor)
+    level = cluster_level(zoom, bbox)
+    if unbounded is not None and level <= WHOLE_GRID_MAX_LEVEL:
+        cells, singles = caching.cached(
+            "cells", [level, str(unbounded.order_by().query)], lambda: _cells(unbounded, level)
+        )
+        if bbox is not None:
+            cells = [cell for cell in cells if _inside(cell["mean_lon"], cell["mean_lat"], bbox)]
+            singles = [row for row in singles if _inside(row[4], row[3], bbox)]
+    else:
+        cells, singles = _cells(queryset, level)
+    features = [_cluster(cell) for cell in cells]
+    features.extend(_point(row, url_template) for row in singles)
+    total = sum(cell["count"] for cell in cells) + len(singles)
+    return _collection(features, total, True)
+
+
+def _cells(queryset, level):
+    """The grid cells at ``level`` holding several initiatives, and the rows of the others."""
+    divisor = 1 << (GRID_ZOOM - level)
+    rows = (
+        queryset.order_by()
+        .annotate(cell_x=F("tile_x") / divisor, cell_y=F("tile_y") / divisor)
         .values("cell_x", "cell_y")
         .annotate(
             count=Count("pk"),
@@ -74,17 +101,21 @@ def map_feature_collection(queryset, *, zoom=None, bbox=None):
         )
         .order_by()
     )
-    features, singles, total = [], [], 0
-    for cell in cells:
-        total += cell["count"]
+    cells, single_ids = [], []
+    for cell in rows:
         if cell["count"] == 1:
-            singles.append(cell["first"])
+            single_ids.append(cell["first"])
         else:
-            features.append(_cluster(cell))
-    if singles:
-        points = Initiative.objects.filter(pk__in=singles).values_list(*POINT_FIELDS)
-        features.extend(_point(row, url_template) for row in points)
-    return _collection(features, total, True)
+            cells.append(cell)
+    singles = []
+    if single_ids:
+        singles = list(Initiative.objects.filter(pk__in=single_ids).values_list(*POINT_FIELDS))
+    return cells, singles
+
+
+def _inside(longitude, latitude, bbox):
+    west, south, east, north = bbox
+    return west <= longitude <= east and south <= latitude <= north
 
 
 def _collection(features, total, clustered):

@@ -136,3 +136,15 @@ def test_map_payloads_never_carry_private_or_unpublished_data(client, communes):
         body = client.get(f"/api/initiatives.geojson?{query}").content.decode()
         assert hidden.slug not in body
         assert "secret@example.org" not in body
+
+
+def test_coarse_clusters_are_shared_by_areas_and_cut_to_each(client, communes):
+    add_samples(2_000)
+    whole = map_data(client, f"zoom=5&{FRANCE}")
+    west = map_data(client, "zoom=5&bbox=-6,41,2.5,51.5")
+    assert west["clustered"] is True
+    assert all(f["geometry"]["coordinates"][0] <= 2.5 for f in west["features"])
+    assert 0 < west["total"] < whole["total"]
+    assert {json.dumps(f, sort_keys=True) for f in west["features"]} <= {
+        json.dumps(f, sort_keys=True) for f in whole["features"]
+    }
