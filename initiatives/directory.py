@@ -261,6 +261,11 @@ class Directory:
             return None
         return [[box["south"], box["west"]], [box["north"], box["east"]]]
 
+    @property
+    def default_sort(self):
+        """The order used when none is asked for."""
+        return Sort.RELEVANCE if self.cleaned.get("q") else Sort.NEWEST
+
     def sort_options(self):
         current = self.filterset.effective_sort()
         return [(value, label, value == current) for value, label in Sort.CHOICES]

@@ -22,8 +22,11 @@ if (root) {
 
   function formUrl(form) {
     const params = new URLSearchParams();
+    const sortDefault = form.elements.sort ? form.elements.sort.dataset.default : "";
     for (const [name, value] of new FormData(form)) {
-      if (String(value).trim() !== "") params.append(name, value);
+      if (String(value).trim() === "") continue;
+      if (name === "sort" && value === sortDefault) continue; // keep addresses short
+      params.append(name, value);
     }
     const query = params.toString();
     return query ? `${listUrl}?${query}` : listUrl;
