@@ -29,6 +29,7 @@ def test_scripts_run_only_from_the_site_or_with_a_nonce(client, pages):
         assert "'self'" in csp["script-src"], url
         assert "'unsafe-inline'" not in csp["script-src"], url
         assert "'unsafe-eval'" not in csp["script-src"], url
+        assert "'unsafe-inline'" not in csp["style-src"], url
         assert csp["default-src"] == ["'self'"], url
         assert csp["object-src"] == ["'none'"], url
         assert csp["base-uri"] == ["'self'"], url

@@ -84,6 +84,10 @@ def problems():
 @pytest.fixture
 def page(page, problems):
     """A page whose tiles are blank, whose errors are recorded, and that can load axe-core."""
+    return watched(page, problems)
+
+
+def watched(page, problems):
     page.set_default_timeout(10_000)
     page.route(
         re.compile(r"^https?://[^/]*tile\.openstreetmap\.org/"),
@@ -101,7 +105,12 @@ def page(page, problems):
         if message.type == "error":
             problems.console_errors.append(message.text)
 
+    def on_response(response):
+        if response.status >= 400:
+            problems.console_errors.append(f"HTTP {response.status} {response.url}")
+
     page.on("console", on_console)
+    page.on("response", on_response)
     page.on("pageerror", lambda error: problems.page_errors.append(str(error)))
     return page
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from initiatives.models import Initiative, Status
-from tests.browser.conftest import shot
+from tests.browser.conftest import shot, watched
 from tests.browser.test_directory import tab_to
 from tests.factories import CommuneFactory, DepartmentFactory, ThemeFactory
 
@@ -109,7 +109,7 @@ def test_submit_then_publish_then_find_it_on_the_map(site, data, page, browser, 
     # A curator publishes it in the admin, in a separate browser session.
     call_command("create_curator", "alice", "--password", CURATOR_PASSWORD, "--no-input")
     curator = browser.new_context(viewport={"width": 1280, "height": 900})
-    admin = curator.new_page()
+    admin = watched(curator.new_page(), problems)
     admin.goto(site + "/en/admin/")
     admin.locator("#id_username").fill("alice")
     admin.locator("#id_password").fill(CURATOR_PASSWORD)
@@ -120,6 +120,7 @@ def test_submit_then_publish_then_find_it_on_the_map(site, data, page, browser, 
     expect(admin.locator(".messagelist")).to_contain_text("Vélo-école du Cap")
     shot(admin, "admin-published")
     curator.close()
+    problems.assert_none()  # the admin runs under the same strict policy
     initiative.refresh_from_db()
     assert initiative.status == Status.PUBLISHED
 
