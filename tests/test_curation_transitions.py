@@ -3,12 +3,21 @@
 import itertools
 
 import pytest
+from django.utils import translation
 
 from initiatives.models import Status, StatusChange
 from initiatives.moderation import ALLOWED_TRANSITIONS, TransitionError, transition
 from tests.factories import InitiativeFactory, PendingInitiativeFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages below are asserted in English (French is the default language)."""
+    with translation.override("en"):
+        yield
+
 
 ALLOWED = [
     (Status.PENDING, Status.PUBLISHED),

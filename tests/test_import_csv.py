@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from initiatives.exports import EXPORT_COLUMNS
 from initiatives.imports import apply, parse
@@ -12,6 +13,14 @@ from initiatives.models import Initiative, Source, Status
 from tests.factories import CommuneFactory, InitiativeFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages below are asserted in English (French is the default language)."""
+    with translation.override("en"):
+        yield
+
 
 IMPORT_URL = "/en/admin/initiatives/initiative/import/"
 

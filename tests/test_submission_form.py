@@ -120,7 +120,7 @@ def test_valid_submission_is_stored_as_pending_and_confirmed(client, data, commu
     assert initiative.submitter_name == "Camille Martin"
     assert initiative.submitter_email == "camille@example.org"
     confirmation = client.get(response["Location"])
-    assert "What happens next" in confirmation.text or "prochaine" in confirmation.text
+    assert "La suite" in confirmation.text
 
 
 def test_confirmation_page_says_what_happens_next(client):
