@@ -8,8 +8,11 @@ worker, with any cache backend (per-process LocMem included), and nothing stale 
 """
 
 import hashlib
+import threading
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import get_language
 
 from .models import DataVersion
@@ -17,7 +20,6 @@ from .models import DataVersion
 CACHE_SECONDS = 60 * 60
 # Parameters that change nothing in map data, facet counts or exports.
 IGNORED_PARAMS = ("page", "sort")
-_REQUEST_ATTRIBUTE = "_ssemap_data_version"
 
 
 def data_version():
@@ -33,11 +35,41 @@ def data_version():
     return f"{version}.{int(changed_at.timestamp() * 1_000_000)}", changed_at
 
 
-def request_data_version(request):
+# Within a request, the version is read once (per thread) and kept until the request ends or
+# something is written through the ORM; outside requests it is read every time.
+_local = threading.local()
+
+
+def _request_started(**kwargs):
+    _local.in_request, _local.version = True, None
+
+
+def _request_finished(**kwargs):
+    _local.in_request, _local.version = False, None
+
+
+def _data_written(**kwargs):
+    _local.version = None
+
+
+request_started.connect(_request_started, dispatch_uid="ssemap-data-version-start")
+request_finished.connect(_request_finished, dispatch_uid="ssemap-data-version-finish")
+for _signal in (post_save, post_delete, m2m_changed):
+    _signal.connect(_data_written, dispatch_uid=f"ssemap-data-version-{id(_signal)}")
+
+
+def current_data_version():
     """The data version, read once per request."""
-    if not hasattr(request, _REQUEST_ATTRIBUTE):
-        setattr(request, _REQUEST_ATTRIBUTE, data_version())
-    return getattr(request, _REQUEST_ATTRIBUTE)
+    if not getattr(_local, "in_request", False):
+        return data_version()
+    if _local.version is None:
+        _local.version = data_version()
+    return _local.version
+
+
+def request_data_version(request):
+    """The data version for ``request`` (read once per request)."""
+    return current_data_version()
 
 
 def query_fingerprint(params, ignore=IGNORED_PARAMS):
@@ -55,7 +87,7 @@ def cache_key(prefix, version, *parts):
 
 def cached(prefix, parts, compute, *, request=None, timeout=CACHE_SECONDS):
     """``compute()``, cached under ``prefix`` + ``parts`` + the data version + the language."""
-    version = request_data_version(request)[0] if request is not None else data_version()[0]
+    version = current_data_version()[0]
     key = cache_key(prefix, version, get_language() or "", *parts)
     value = cache.get(key)
     if value is None:

@@ -68,6 +68,11 @@ def _m2m_counts(field_name, queryset):
     return dict(rows)
 
 
+def _reference(model):
+    """All the themes (practices, …) in order, cached with the data version."""
+    return caching.cached("reference", [model._meta.label], lambda: list(model.objects.all()))
+
+
 def _column_counts(column, queryset):
     return dict(queryset.order_by().values_list(column).annotate(n=Count("pk")).order_by())
 
@@ -141,11 +146,9 @@ class Directory:
             ("lever", ActionLever),
         ):
             counts = all_counts[name]
-            facets.append(self._reference_facet(name, model.objects.all(), counts, selected))
+            facets.append(self._reference_facet(name, _reference(model), counts, selected))
         counts = all_counts["legal_form"]
-        facets.append(
-            self._reference_facet("legal_form", LegalForm.objects.all(), counts, selected)
-        )
+        facets.append(self._reference_facet("legal_form", _reference(LegalForm), counts, selected))
         counts = all_counts["size_class"]
         facets.append(
             Facet(
@@ -273,11 +276,15 @@ class Directory:
     def territory_choices(self):
         """Regions, departments and metropolises for the territory select, in one query."""
         chosen = self.cleaned.get("territory")
-        rows = list(
-            Territory.objects.filter(
-                Q(kind__in=[Kind.REGION, Kind.DEPARTMENT])
-                | Q(kind=Kind.EPCI, epci_kind=EpciKind.METROPOLE)
-            ).only("slug", "name", "kind", "code", "epci_kind")
+        rows = caching.cached(
+            "territory-choices",
+            [],
+            lambda: list(
+                Territory.objects.filter(
+                    Q(kind__in=[Kind.REGION, Kind.DEPARTMENT])
+                    | Q(kind=Kind.EPCI, epci_kind=EpciKind.METROPOLE)
+                ).only("slug", "name", "kind", "code", "epci_kind")
+            ),
         )
         groups = [
             (_("Regions"), [t for t in rows if t.kind == Kind.REGION]),

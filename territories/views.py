@@ -3,6 +3,7 @@ from django.db.models.functions import Abs
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from initiatives import caching
 from initiatives.models import Initiative, TerritoryLever
 
 from .models import Kind, Territory
@@ -95,14 +96,32 @@ def _reference_counts(field_name, initiatives):
     return sorted(((obj, counts[obj.pk]) for obj in objects), key=lambda pair: -pair[1])
 
 
+def _figures(territory, initiatives):
+    """The page's counts: they read every initiative of the territory, so they are cached."""
+    return {
+        "box": initiatives.aggregate(
+            south=Min("latitude"),
+            north=Max("latitude"),
+            west=Min("longitude"),
+            east=Max("longitude"),
+        ),
+        "initiative_count": initiatives.count(),
+        "theme_counts": _reference_counts("themes", initiatives),
+        "practice_counts": _reference_counts("practices", initiatives),
+        "low_tech_count": initiatives.filter(low_tech=True).count(),
+        "comparable": comparable_territories(territory),
+    }
+
+
 def territory_detail(request, slug):
     territory = get_object_or_404(
         Territory.objects.select_related("region", "department", "epci"), slug=slug
     )
     initiatives = Initiative.objects.published().in_territory(territory)
-    box = initiatives.aggregate(
-        south=Min("latitude"), north=Max("latitude"), west=Min("longitude"), east=Max("longitude")
+    figures = caching.cached(
+        "territory", [territory.pk], lambda: _figures(territory, initiatives), request=request
     )
+    box = figures["box"]
     bounds = (
         [[box["south"], box["west"]], [box["north"], box["east"]]]
         if box["south"] is not None
@@ -114,18 +133,18 @@ def territory_detail(request, slug):
     context = {
         "territory": territory,
         "chain": list(reversed(territory.chain()[1:])),
-        "initiative_count": initiatives.count(),
+        "initiative_count": figures["initiative_count"],
         "initiatives": initiatives.with_public_relations().order_by("-published_at", "pk")[
             :LIST_SIZE
         ],
-        "theme_counts": _reference_counts("themes", initiatives),
-        "practice_counts": _reference_counts("practices", initiatives),
-        "low_tech_count": initiatives.filter(low_tech=True).count(),
+        "theme_counts": figures["theme_counts"],
+        "practice_counts": figures["practice_counts"],
+        "low_tech_count": figures["low_tech_count"],
         "levers": TerritoryLever.objects.filter(territory=territory)
         .select_related("lever")
         .order_by("lever__position"),
         "programmes": territory.programmes.all(),
-        "comparable": comparable_territories(territory),
+        "comparable": figures["comparable"],
         "bounds": bounds,
         "directory_url": directory_url,
         "map_data_url": reverse("initiatives:map-data"),
