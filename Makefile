@@ -13,7 +13,7 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 python; do \
 STAMP := $(VENV)/.installed
 
 .PHONY: help run install setup test test-fast lint format migrations check-migrations \
-	territories samples superuser curator messages clean
+	territories samples superuser curator messages clean bench bench-db
 
 help: ## List the developer commands
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -66,6 +66,12 @@ messages: install ## Update and compile the French and English translation catal
 	$(BIN)/python manage.py makemessages -l fr -l en --ignore='.venv/*' --ignore='bench/*'
 	$(BIN)/python manage.py makemessages -d djangojs -l fr -l en --ignore='.venv/*' --ignore='staticfiles/*' --ignore='static/vendor/*'
 	$(BIN)/python manage.py compilemessages --ignore='.venv/*'
+
+bench-db: install ## Build the PostgreSQL benchmark databases (10,000 and 100,000 initiatives)
+	bench/build_db.sh $(COUNTS)
+
+bench: install ## Measure with wrk under gunicorn (make bench DB=ssemap_bench_10k); see bench/README.md
+	$(BIN)/python bench/run.py --serve $(or $(DB),ssemap_bench_100k) $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv, the SQLite database and collected static files
 	rm -rf $(VENV) db.sqlite3 staticfiles
