@@ -8,6 +8,7 @@ import { InitiativeLayer, fitTo, onMap, parseBounds } from "./map.js";
 for (const frame of document.querySelectorAll("[data-initiative-map]")) {
   const id = frame.dataset.initiativeMap;
   onMap(id, (map) => {
+    map.invalidateSize(); // the container got its final size from CSS after Leaflet measured it
     fitTo(map, parseBounds(frame.dataset.bounds));
     if (frame.dataset.point) {
       const [lat, lng] = JSON.parse(frame.dataset.point);
