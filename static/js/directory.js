@@ -42,6 +42,7 @@ if (root) {
       if (!fresh) throw new Error("no directory in the answer");
       document.getElementById("directory-body").replaceWith(document.adoptNode(fresh));
       if (push) window.history.pushState({ directory: true }, "", url);
+      keepLanguageLinks();
       const focusTarget = focusedId && document.getElementById(focusedId);
       if (focusTarget) focusTarget.focus();
       else results().querySelector("h2").focus?.();
@@ -50,6 +51,15 @@ if (root) {
       window.location.assign(url); // fall back to a normal page load
     } finally {
       root.removeAttribute("aria-busy");
+    }
+  }
+
+  // The language links are outside the swapped part: give them the new filters too.
+  function keepLanguageLinks() {
+    for (const link of document.querySelectorAll(".language-switch a[hreflang]")) {
+      const target = new URL(link.href);
+      target.search = window.location.search;
+      link.href = target.href;
     }
   }
 
