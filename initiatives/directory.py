@@ -265,6 +265,11 @@ class Directory:
         return [[box["south"], box["west"]], [box["north"], box["east"]]]
 
     @property
+    def distance_needs_commune(self):
+        """Sorting by distance was asked without a commune to measure from."""
+        return self.cleaned.get("sort") == Sort.DISTANCE and not self.cleaned.get("near")
+
+    @property
     def default_sort(self):
         """The order used when none is asked for."""
         return Sort.RELEVANCE if self.cleaned.get("q") else Sort.NEWEST

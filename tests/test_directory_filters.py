@@ -157,3 +157,10 @@ def test_sort_by_name_newest_and_distance(client, world):
     assert nearest_first[-1] == world.bikes.slug  # the easternmost
     from_village = listed(client, "sort=distance&near=hameau")
     assert from_village[0] == world.grocery.slug
+
+
+def test_distance_without_a_commune_says_so_and_keeps_the_default_order(client, world):
+    response = client.get("/en/initiatives/?sort=distance")
+    assert response.status_code == 200
+    assert "Enter a commune to sort by distance" in response.content.decode()
+    assert listed(client, "sort=distance") == listed(client, "")
