@@ -109,6 +109,8 @@ def reset_peak_rss(pid):
 
 
 def git_commit():
+    if os.environ.get("BENCH_COMMIT"):  # when run from an exported copy of the tree
+        return os.environ["BENCH_COMMIT"]
     try:
         return subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True

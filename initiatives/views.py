@@ -76,6 +76,13 @@ def directory(request):
             status = 404
         else:
             page_obj = paginator.page(number)
+            # The page's initiatives (ranked, with their relations), cached on the query.
+            page_obj.object_list = caching.cached(
+                "page",
+                [caching.query_fingerprint(request.GET, ignore=()), number],
+                lambda: list(page_obj.object_list),
+                request=request,
+            )
     context = {
         "directory": directory,
         "bounds_json": json.dumps(map_bounds(directory)),
