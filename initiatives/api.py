@@ -1,12 +1,15 @@
 """Machine-readable views: map data and the open-data exports, all through one FilterSet."""
 
 import csv
+import gzip
 import json
+import re
 
 from django import forms
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import condition, require_GET
@@ -16,6 +19,7 @@ from .filters import InitiativeFilterSet
 from .mapdata import map_feature_collection
 
 EXPORT_CHUNK_SIZE = 500
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 class MapViewForm(forms.Form):
@@ -66,11 +70,19 @@ def map_data(request):
             bbox=filterset.form.cleaned_data.get("bbox"),
             unbounded=filterset.queryset_without("bbox"),
         )
-        return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+        body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+        return body, gzip.compress(body, compresslevel=6)
 
-    body = caching.cached("map", [caching.query_fingerprint(request.GET)], payload, request=request)
-    response = HttpResponse(body, content_type="application/json")
-    response["Vary"] = "Accept-Language"
+    # Cached compressed too: a cache hit costs no JSON encoding and no compression.
+    body, compressed = caching.cached(
+        "map", [caching.query_fingerprint(request.GET)], payload, request=request
+    )
+    if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        response = HttpResponse(compressed, content_type="application/json")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(body, content_type="application/json")
+    patch_vary_headers(response, ("Accept-Language", "Accept-Encoding"))
     return caching.revalidate(response)
 
 

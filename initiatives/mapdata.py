@@ -5,7 +5,7 @@ client clusters them itself). Otherwise the server clusters them: one GROUP BY o
 initiative's precomputed grid position (initiatives/grid.py) gives, per grid cell, a count, the
 mean position of its points (so a cluster sits where its initiatives are, not at the cell's
 centre) and their bounding box. Cells holding a single initiative are sent as that point.
-The grid is about 64 px at the requested zoom, 32 px from ``FINE_ZOOM`` on, and never has
+The grid is about 64 px at the requested zoom (32 px from ``FINE_ZOOM`` on), and never has
 more than ``MAX_CELLS_ACROSS`` cells across the requested area, so a response holds at most a
 few thousand features however large the data or the area asked for.
 
@@ -25,7 +25,7 @@ from .models import Initiative
 COORDINATE_DECIMALS = 5  # about one metre
 MAX_POINTS = 400
 DEFAULT_ZOOM = 5
-FINE_ZOOM = 13
+FINE_ZOOM = 17
 MAX_CELLS_ACROSS = 64
 # Up to this grid level (zoom 9 and below), clusters are computed once for all of the
 # filtered initiatives, cached with the data version, and cut to each requested area: the
@@ -62,8 +62,9 @@ def map_feature_collection(queryset, *, zoom=None, bbox=None, unbounded=None):
     """
     queryset = queryset.order_by()
     url_template = _detail_url_template()
-    rows = list(queryset.values_list(*POINT_FIELDS)[: MAX_POINTS + 1])
-    if len(rows) <= MAX_POINTS:
+    # A cheap probe (ids only, stops at MAX_POINTS + 1) before reading full rows.
+    if len(queryset.values_list("pk")[: MAX_POINTS + 1]) <= MAX_POINTS:
+        rows = list(queryset.values_list(*POINT_FIELDS))
         return _collection([_point(row, url_template) for row in rows], len(rows), False)
 
     level = cluster_level(zoom, bbox)
