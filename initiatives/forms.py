@@ -173,6 +173,24 @@ phone_validator = RegexValidator(
 )
 
 
+class ChoicesField(forms.ModelMultipleChoiceField):
+    """Ids too large for a database key are an invalid choice, not an OverflowError (SQLite)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                too_large = abs(int(str(pk).strip())) >= 2**63
+            except ValueError:
+                continue  # not a number: the parent class reports it
+            if too_large:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class InitiativeFieldsForm(forms.ModelForm):
     """The public fields of an initiative, cleaned for the public: no HTML, a real place."""
 
@@ -195,19 +213,19 @@ class InitiativeFieldsForm(forms.ModelForm):
     legal_form = forms.ModelChoiceField(
         label=_("Legal form"), queryset=LegalForm.objects.all(), required=False
     )
-    themes = forms.ModelMultipleChoiceField(
+    themes = ChoicesField(
         label=_("Themes"),
         queryset=Theme.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one theme.")},
     )
-    practices = forms.ModelMultipleChoiceField(
+    practices = ChoicesField(
         label=_("Collaborative practices"),
         queryset=CollaborativePractice.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    low_tech_qualities = forms.ModelMultipleChoiceField(
+    low_tech_qualities = ChoicesField(
         label=_("Low-tech qualities"),
         queryset=LowTechQuality.objects.all(),
         widget=forms.CheckboxSelectMultiple,

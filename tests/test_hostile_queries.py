@@ -17,6 +17,8 @@ PATHS = [
     "/initiatives/",
     "/en/initiatives/",
     "/initiatives/epicerie-hostile/",
+    "/initiatives/epicerie-hostile/correct/",
+    "/initiatives/submit/thanks/",
     "/territories/",
     "/territories/hostile-ville/",
     "/levers/",

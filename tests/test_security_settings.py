@@ -14,7 +14,10 @@ def production_env(tmp_path, **extra):
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("SECURE_", "EMAIL_", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"))
+        # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is not for production either.
+        if not key.startswith(
+            ("SECURE_", "EMAIL_", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC")
+        )
     }
     env.update(
         SSEMAP_ENV="production",
