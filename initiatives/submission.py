@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from ssemap.auth import client_ip
 from territories.models import Territory
 
 from . import emails
@@ -28,7 +29,8 @@ def rate_limit():
 
 
 def client_address(request):
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    # Behind the reverse proxy, the address it reports (CLIENT_IP_HEADER, docs/DEPLOY.md).
+    return client_ip(request) or "unknown"
 
 
 def _rate_key(request):

@@ -4,6 +4,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from initiatives.submission import client_address
+
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/admin/login/"
@@ -112,3 +114,11 @@ def test_the_client_address_comes_from_the_trusted_proxy_header(client, curator,
 
 def test_test_client_login_still_works(client, curator):
     assert client.login(username="curator", password=PASSWORD)
+
+
+def test_the_submission_rate_limit_counts_the_client_behind_the_proxy(rf, settings):
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="203.0.113.7")
+    assert client_address(request) == "203.0.113.7"
+    settings.CLIENT_IP_HEADER = ""
+    assert client_address(request) == "10.0.0.1"
