@@ -50,7 +50,10 @@ def public_pages(data):
         data["lever"].get_absolute_url(),
         "/about/",
         "/initiatives/submit/",
+        initiative.get_absolute_url() + "correct/",
         "/en/",
+        "/en" + initiative.get_absolute_url(),
+        "/en" + data["lille"].get_absolute_url(),
         "/en/initiatives/",
         "/en/initiatives/submit/",
     ]
