@@ -103,6 +103,15 @@ class Directory:
         return self.filterset.cleaned
 
     @property
+    def form_cache_key(self):
+        """What the filters form shows depends on: every parameter but the page, and the data."""
+        return caching.cache_key(
+            "filters-form",
+            caching.current_data_version()[0],
+            caching.query_fingerprint(self.params, ignore=("page",)),
+        )
+
+    @property
     def has_filters(self):
         return any(
             self.params.getlist(name)

@@ -19,7 +19,13 @@ NEARBY_COUNT = 5
 def home(request):
     published = Initiative.objects.published()
     figures, theme_counts = caching.cached("home", [], _home_figures, request=request)
-    themes = list(Theme.objects.all())
+    themes = caching.cached("reference", [Theme._meta.label], lambda: list(Theme.objects.all()))
+    latest = caching.cached(
+        "home-latest",
+        [],
+        lambda: list(published.with_public_relations().order_by("-published_at", "pk")[:6]),
+        request=request,
+    )
     for theme in themes:
         theme.count = theme_counts.get(theme.pk, 0)
     return render(
@@ -28,7 +34,7 @@ def home(request):
         {
             "figures": figures,
             "themes": themes,
-            "latest": published.with_public_relations().order_by("-published_at", "pk")[:6],
+            "latest": latest,
             "map_data_url": reverse("initiatives:map-data"),
         },
     )
@@ -124,11 +130,15 @@ class InitiativeDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         initiative = self.object
-        nearby = (
-            Initiative.objects.published()
-            .exclude(pk=initiative.pk)
-            .with_public_relations()
-            .nearest(initiative.latitude, initiative.longitude, NEARBY_COUNT)
+        nearby = caching.cached(
+            "nearby",
+            [initiative.pk],
+            lambda: (
+                Initiative.objects.published()
+                .exclude(pk=initiative.pk)
+                .with_public_relations()
+                .nearest(initiative.latitude, initiative.longitude, NEARBY_COUNT)
+            ),
         )
         chain = [t for t in (initiative.region, initiative.department, initiative.epci) if t]
         return super().get_context_data(

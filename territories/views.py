@@ -110,6 +110,12 @@ def _figures(territory, initiatives):
         "practice_counts": _reference_counts("practices", initiatives),
         "low_tech_count": initiatives.filter(low_tech=True).count(),
         "comparable": comparable_territories(territory),
+        "latest": list(
+            initiatives.with_public_relations().order_by("-published_at", "pk")[:LIST_SIZE]
+        ),
+        "member_count": (
+            territory.member_communes.count() if territory.kind == Kind.EPCI else None
+        ),
     }
 
 
@@ -134,9 +140,7 @@ def territory_detail(request, slug):
         "territory": territory,
         "chain": list(reversed(territory.chain()[1:])),
         "initiative_count": figures["initiative_count"],
-        "initiatives": initiatives.with_public_relations().order_by("-published_at", "pk")[
-            :LIST_SIZE
-        ],
+        "initiatives": figures["latest"],
         "theme_counts": figures["theme_counts"],
         "practice_counts": figures["practice_counts"],
         "low_tech_count": figures["low_tech_count"],
@@ -148,8 +152,6 @@ def territory_detail(request, slug):
         "bounds": bounds,
         "directory_url": directory_url,
         "map_data_url": reverse("initiatives:map-data"),
-        "member_count": (
-            territory.member_communes.count() if territory.kind == Kind.EPCI else None
-        ),
+        "member_count": figures["member_count"],
     }
     return render(request, "territories/territory_detail.html", context)
