@@ -3,6 +3,7 @@
 # ruff: noqa: F811 (the fixtures imported from tests.scale_world are arguments here)
 
 import json
+import re
 
 from django.utils import timezone
 
@@ -76,3 +77,25 @@ def test_exports_carry_validators_too(client, communes):
     assert response.has_header("ETag") and response.has_header("Last-Modified")
     cached = client.get("/initiatives/export.csv", HTTP_IF_NONE_MATCH=response["ETag"])
     assert cached.status_code == 304
+
+
+def rendered_theme_count(client, slug):
+    """The count printed next to a theme in the directory's filters form."""
+    html = client.get("/en/initiatives/").content.decode()
+    match = re.search(
+        rf'for="f-theme-{slug}">[^<]*<span class="count"><span class="visually-hidden">\(</span>(\d+)',
+        html,
+    )
+    assert match, "theme option not found"
+    return int(match.group(1))
+
+
+def test_the_cached_filters_form_shows_a_publish_at_once(client, communes):
+    add_samples(30)
+    before = rendered_theme_count(client, "alimentation")
+    pending = PendingInitiativeFactory(commune=communes[5])
+    pending.themes.set([Theme.objects.get(slug="alimentation")])
+    assert rendered_theme_count(client, "alimentation") == before  # pending: not counted
+    pending.status, pending.published_at = Status.PUBLISHED, timezone.now()
+    pending.save()
+    assert rendered_theme_count(client, "alimentation") == before + 1
