@@ -58,6 +58,18 @@ def fetch(url, headers=None, timeout=120):
         return error.code, dict(error.headers), error.read(), time.perf_counter() - started
 
 
+def first_byte_seconds(url, timeout=120):
+    """Seconds until the first bytes of the body arrive (the rest is read and dropped)."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": ACCEPT_ENCODING})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        response.read1(65536)
+        first = time.perf_counter() - started
+        while response.read1(65536):
+            pass
+    return first
+
+
 def decoded(headers, body):
     if headers.get("Content-Encoding") == "gzip":
         return gzip.decompress(body)
