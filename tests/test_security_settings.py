@@ -136,3 +136,23 @@ print(json.dumps({
     assert seen["redirect"] == [301, "https://example.org/en/"]
     # Load balancers probe over plain HTTP: /healthz answers instead of redirecting.
     assert seen["health_status"] in {200, 503}
+
+
+def test_production_logs_one_json_line_per_request_on_stdout(tmp_path):
+    script = """
+import django
+django.setup()
+from django.test import Client
+Client().get("/healthz?token=secret", HTTP_HOST="example.org", secure=True)
+"""
+    result = run(["-c", script], production_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    requests = [line for line in lines if line["logger"] == "ssemap.requests"]
+    assert len(requests) == 1
+    entry = requests[0]
+    assert (entry["method"], entry["path"], entry["level"]) == ("GET", "/healthz", "INFO")
+    assert entry["status"] in {200, 503}
+    assert isinstance(entry["duration_ms"], float)
+    # The query string (tokens, personal searches) is not logged.
+    assert "secret" not in result.stdout
