@@ -48,6 +48,7 @@ form_data = st.fixed_dictionaries({}, optional=values)
 FAST = settings(
     max_examples=60,
     deadline=None,
+    database=None,  # no .hypothesis/ folder in the working tree
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 

@@ -95,6 +95,7 @@ raw_queries = st.text(
 FAST = settings(
     max_examples=60,
     deadline=None,
+    database=None,  # no .hypothesis/ folder in the working tree
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 
