@@ -7,7 +7,8 @@
 # Plain HTTP on loopback (127.0.0.1:$BENCH_PORT, default 8203), so SECURE_SSL_REDIRECT=0.
 # Stops by itself after SECONDS (or on Ctrl-C). Static files are collected into a temporary
 # STATIC_ROOT under bench/.work/. Tunables: BENCH_WORKERS (2), BENCH_THREADS (4), PG_URL,
-# CACHE_BACKEND / CACHE_LOCATION (default: per-process LocMem, see bench/README.md).
+# CACHE_BACKEND / CACHE_LOCATION (default here: a file cache shared by the workers, see
+# bench/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +26,11 @@ export SECRET_KEY
 SECRET_KEY=$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(64))')
 export DATABASE_URL=$PG_URL/$DB
 export STATIC_ROOT=$PWD/$WORK/static
+# A cache shared by the workers (files on local disk), emptied at each start; CACHE_BACKEND=
+# django.core.cache.backends.locmem.LocMemCache measures the per-process default instead.
+export CACHE_BACKEND=${CACHE_BACKEND:-django.core.cache.backends.filebased.FileBasedCache}
+export CACHE_LOCATION=${CACHE_LOCATION:-$PWD/$WORK/cache}
+rm -rf "$PWD/$WORK/cache"
 
 $BIN/python manage.py collectstatic --no-input -v0
 # Production logs one JSON line per request: kept, but written to a file, not the terminal.

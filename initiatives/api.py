@@ -71,17 +71,17 @@ def map_data(request):
             unbounded=filterset.queryset_without("bbox"),
         )
         body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
-        return body, gzip.compress(body, compresslevel=6)
+        return gzip.compress(body, compresslevel=6)
 
-    # Cached compressed too: a cache hit costs no JSON encoding and no compression.
-    body, compressed = caching.cached(
+    # Cached compressed (small in memory): a hit costs no JSON encoding and no compression.
+    compressed = caching.cached(
         "map", [caching.query_fingerprint(request.GET)], payload, request=request
     )
     if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
         response = HttpResponse(compressed, content_type="application/json")
         response["Content-Encoding"] = "gzip"
     else:
-        response = HttpResponse(body, content_type="application/json")
+        response = HttpResponse(gzip.decompress(compressed), content_type="application/json")
     patch_vary_headers(response, ("Accept-Language", "Accept-Encoding"))
     return caching.revalidate(response)
 

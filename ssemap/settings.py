@@ -160,15 +160,16 @@ STORAGES = {
 # Map data, facet counts and page figures are cached under keys that include the data version
 # (initiatives/caching.py), read from the database: a per-process LocMem cache is never stale,
 # even with several gunicorn workers. A shared backend (CACHE_BACKEND=…redis.RedisCache,
-# CACHE_LOCATION=redis://…) only raises the hit rate. CACHE_MAX_ENTRIES bounds LocMem's memory.
+# CACHE_LOCATION=redis://…), or FileBasedCache on local disk (CACHE_LOCATION=/var/cache/ssemap),
+# shares answers between workers. CACHE_MAX_ENTRIES bounds LocMem and file caches.
 CACHES = {
     "default": {
         "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
         "LOCATION": os.environ.get("CACHE_LOCATION", "ssemap"),
     }
 }
-if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
-    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "2000"))}
+if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "FileBasedCache")):
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "500"))}
 
 # Console e-mail in development, SMTP (the EMAIL_* variables) in production; EMAIL_BACKEND
 # (console or smtp) chooses explicitly.
