@@ -263,23 +263,33 @@ def table(rows, static_p50, previous):
 def verdicts(rows, rss, previous):
     out = []
     maps = [r for r in rows if r["kind"] == "map"]
-    html = [r for r in rows if r["kind"] == "html"]
-    worst = max(maps, key=lambda r: r["p95"])
-    out.append(
-        f"- map data p95 ≤ {TARGETS['map_p95_ms']} ms: worst {fmt_ms(worst['p95'])} ms "
-        f"({worst['name']}) — {'met' if worst['p95'] <= TARGETS['map_p95_ms'] * 1000 else 'MISSED'}"
-    )
+    for label, group in (
+        ("as the client asks", [r for r in maps if "uncached" not in r["name"]]),
+        ("uncached", [r for r in maps if "uncached" in r["name"]]),
+    ):
+        worst = max(group, key=lambda r: r["p95"])
+        met = worst["p95"] <= TARGETS["map_p95_ms"] * 1000
+        out.append(
+            f"- map data p95 ≤ {TARGETS['map_p95_ms']} ms, {label}: worst "
+            f"{fmt_ms(worst['p95'])} ms ({worst['name']}) — {'met' if met else 'MISSED'}"
+        )
     biggest = max(maps, key=lambda r: r["body_bytes"])
     out.append(
         f"- map data ≤ {TARGETS['map_kb']} KB compressed: largest {fmt_bytes(biggest['body_bytes'])}"
         f" ({biggest['name']}) — "
         f"{'met' if biggest['body_bytes'] <= TARGETS['map_kb'] * 1024 else 'MISSED'}"
     )
-    worst = max(html, key=lambda r: r["p95"])
-    out.append(
-        f"- HTML p95 ≤ {TARGETS['html_p95_ms']} ms: worst {fmt_ms(worst['p95'])} ms "
-        f"({worst['name']}) — {'met' if worst['p95'] <= TARGETS['html_p95_ms'] * 1000 else 'MISSED'}"
-    )
+    html = [r for r in rows if r["kind"] == "html"]
+    for label, group in (
+        ("same query again (cache warm)", [r for r in html if "uncached" not in r["name"]]),
+        ("uncached", [r for r in html if "uncached" in r["name"]]),
+    ):
+        worst = max(group, key=lambda r: r["p95"])
+        met = worst["p95"] <= TARGETS["html_p95_ms"] * 1000
+        out.append(
+            f"- HTML p95 ≤ {TARGETS['html_p95_ms']} ms, {label}: worst {fmt_ms(worst['p95'])} ms "
+            f"({worst['name']}) — {'met' if met else 'MISSED'}"
+        )
     if previous:
         growths = [
             (r["p50"] / previous[r["name"]]["p50"], r["name"])
