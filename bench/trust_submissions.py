@@ -1,11 +1,12 @@
 """Concurrent submissions: every accepted one is stored exactly once, the others get a clear answer.
 
-    .venv/bin/python bench/trust_submissions.py [--clients 24] [--per-client 25] [--limit 250]
+    .venv/bin/python bench/trust_submissions.py [--clients 24] [--per-client 25] [--limit 500]
 
 Serves DATABASE (default ssemap_trust, built if missing) with bench/serve.sh (gunicorn, production
-settings, 2 processes) on 127.0.0.1:8204, with SUBMISSION_RATE_LIMIT raised to --limit per
-address and per process (the default cache is per process), so that some submissions are
-accepted and the rest are refused with the rate-limit message. All clients start at the same
+settings, 2 processes sharing a file cache) on 127.0.0.1:8204, with SUBMISSION_RATE_LIMIT
+raised to --limit per address, below the number sent, so that most submissions are accepted and
+the rest are refused with the rate-limit message (the limit is checked before the save and
+counted after it, so concurrent requests can overshoot it by a few). All clients start at the same
 instant (a barrier) and send their submissions back to back; each has its own cookies and CSRF
 token, as a browser has. Then the database is read: every accepted name must be there exactly
 once, and no refused one at all. Exits non-zero otherwise. Loopback only; bounded in count and
@@ -56,7 +57,7 @@ def main():
     parser.add_argument("--port", type=int, default=8204)
     parser.add_argument("--clients", type=int, default=24)
     parser.add_argument("--per-client", type=int, default=25)
-    parser.add_argument("--limit", type=int, default=250)
+    parser.add_argument("--limit", type=int, default=500)
     args = parser.parse_args()
 
     run = f"trust-{uuid.uuid4().hex[:8]}"
@@ -97,7 +98,7 @@ def main():
 
     print(f"run {run}: {len(results)} submissions from {args.clients} clients at once")
     print(f"  sent in {elapsed:.1f} s ({len(results) / elapsed:.1f} submissions/s)")
-    print(f"  rate limit: {args.limit} per address per server process (2 processes)")
+    print(f"  rate limit raised to {args.limit} per address (all clients share 127.0.0.1)")
     for name, number in sorted(outcomes.items()):
         print(f"  {name:13} {number:4}   e.g. {answers.get(name, '')}")
     print(f"  database: {len(stored)} rows of this run, all pending: {pending} pending")
