@@ -4,7 +4,8 @@ When the filtered initiatives of the view fit in ``MAX_POINTS``, they are sent a
 client clusters them itself). Otherwise the server clusters them: one GROUP BY on each
 initiative's precomputed grid position (initiatives/grid.py) gives, per grid cell, a count, the
 mean position of its points (so a cluster sits where its initiatives are, not at the cell's
-centre) and their bounding box. Cells holding a single initiative are sent as that point.
+centre) and their bounding box. Cells holding a single initiative are sent as that point;
+clusters closer than a marker's width on screen are merged.
 The grid is about 64 px at the requested zoom (32 px from ``FINE_ZOOM`` on), and never has
 more than ``MAX_CELLS_ACROSS`` cells across the requested area, so a response holds at most a
 few thousand features however large the data or the area asked for.
@@ -27,6 +28,7 @@ MAX_POINTS = 400
 DEFAULT_ZOOM = 5
 FINE_ZOOM = 17
 MAX_CELLS_ACROSS = 64
+MERGE_RADIUS_PX = 44  # cluster markers are 40 px wide
 # Up to this grid level (zoom 9 and below), clusters are computed once for all of the
 # filtered initiatives, cached with the data version, and cut to each requested area: the
 # coarse views of many visitors then share one computation. A cluster belongs to an area when
@@ -77,10 +79,55 @@ def map_feature_collection(queryset, *, zoom=None, bbox=None, unbounded=None):
             singles = [row for row in singles if _inside(row[4], row[3], bbox)]
     else:
         cells, singles = _cells(queryset, level)
+    cells = merge_close(cells, DEFAULT_ZOOM if zoom is None else zoom)
     features = [_cluster(cell) for cell in cells]
     features.extend(_point(row, url_template) for row in singles)
     total = sum(cell["count"] for cell in cells) + len(singles)
     return _collection(features, total, True)
+
+
+def merge_close(cells, zoom, radius=MERGE_RADIUS_PX):
+    """Merge clusters whose positions are less than ``radius`` px apart at ``zoom``.
+
+    Neighbouring grid cells can have their means close to their common border, so their
+    markers would overlap; the larger cluster absorbs the smaller (counts add up, the position
+    is the weighted mean, the bounding boxes join). Linear time through a hash of the screen.
+    """
+    scale = 256 * 2**zoom
+    kept, buckets = [], {}
+    for cell in sorted(cells, key=lambda c: -c["count"]):
+        x = world_x(cell["mean_lon"]) * scale
+        y = world_y(cell["mean_lat"]) * scale
+        bx, by = int(x // radius), int(y // radius)
+        target = None
+        for nx in (bx - 1, bx, bx + 1):
+            for ny in (by - 1, by, by + 1):
+                for other, ox, oy in buckets.get((nx, ny), ()):
+                    if (ox - x) ** 2 + (oy - y) ** 2 < radius * radius:
+                        target = other
+                        break
+                if target:
+                    break
+            if target:
+                break
+        if target is None:
+            merged = dict(cell)
+            kept.append(merged)
+            buckets.setdefault((bx, by), []).append((merged, x, y))
+            continue
+        total = target["count"] + cell["count"]
+        for key in ("mean_lat", "mean_lon"):
+            target[key] = (target[key] * target["count"] + cell[key] * cell["count"]) / total
+        target["count"] = total
+        target["west"], target["south"] = (
+            min(target["west"], cell["west"]),
+            min(target["south"], cell["south"]),
+        )
+        target["east"], target["north"] = (
+            max(target["east"], cell["east"]),
+            max(target["north"], cell["north"]),
+        )
+    return kept
 
 
 def _cells(queryset, level):

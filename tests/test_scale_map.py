@@ -4,9 +4,10 @@
 
 import json
 
+from initiatives.grid import world_x, world_y
 from initiatives.mapdata import MAX_POINTS
 from initiatives.models import Initiative
-from tests.factories import InitiativeFactory
+from tests.factories import CommuneFactory, InitiativeFactory
 from tests.scale_world import _empty_cache, add_samples, communes  # noqa: F401 (fixtures)
 
 FRANCE = "bbox=-6,41,10,51.5"
@@ -148,3 +149,28 @@ def test_coarse_clusters_are_shared_by_areas_and_cut_to_each(client, communes):
     assert {json.dumps(f, sort_keys=True) for f in west["features"]} <= {
         json.dumps(f, sort_keys=True) for f in whole["features"]
     }
+
+
+def test_cluster_markers_do_not_overlap(client, communes):
+    # Two large towns 9 km apart on either side of a grid line (2.8125° E at zoom 8): their
+    # cells' clusters would sit a few pixels apart at zoom 6.
+    for longitude in (2.75, 2.875):
+        CommuneFactory(
+            latitude=47.0, longitude=longitude, population=400_000, epci=communes[0].epci
+        )
+    add_samples(3_000)
+    collection = map_data(client, f"zoom=6&{FRANCE}")
+    scale = 256 * 2**6
+    centres = [
+        (
+            world_x(f["geometry"]["coordinates"][0]) * scale,
+            world_y(f["geometry"]["coordinates"][1]) * scale,
+        )
+        for f in collection["features"]
+        if f["properties"].get("cluster")
+    ]
+    assert len(centres) > 1
+    for i, (x, y) in enumerate(centres):
+        for ox, oy in centres[i + 1 :]:
+            assert (x - ox) ** 2 + (y - oy) ** 2 >= 40**2
+    assert counted(collection) == Initiative.objects.published().count()
