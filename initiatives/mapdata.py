@@ -79,7 +79,7 @@ def map_feature_collection(queryset, *, zoom=None, bbox=None, unbounded=None):
             singles = [row for row in singles if _inside(row[4], row[3], bbox)]
     else:
         cells, singles = _cells(queryset, level)
-    cells = merge_close(cells, DEFAULT_ZOOM if zoom is None else zoom)
+    cells = merge_close(cells, max(level - 2, 0) if zoom is None else zoom)
     features = [_cluster(cell) for cell in cells]
     features.extend(_point(row, url_template) for row in singles)
     total = sum(cell["count"] for cell in cells) + len(singles)
