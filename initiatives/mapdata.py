@@ -20,7 +20,7 @@ from django.db.models import Avg, Count, F, Max, Min
 from django.urls import reverse
 
 from . import caching
-from .grid import GRID_ZOOM, world_x, world_y
+from .grid import GRID_ZOOM, grid_range, world_x, world_y
 from .models import Initiative
 
 COORDINATE_DECIMALS = 5  # about one metre
@@ -78,7 +78,7 @@ def map_feature_collection(queryset, *, zoom=None, bbox=None, unbounded=None):
             cells = [cell for cell in cells if _inside(cell["mean_lon"], cell["mean_lat"], bbox)]
             singles = [row for row in singles if _inside(row[4], row[3], bbox)]
     else:
-        cells, singles = _cells(queryset, level)
+        cells, singles = _cells(queryset, level, bbox)
     cells = merge_close(cells, max(level - 2, 0) if zoom is None else zoom)
     features = [_cluster(cell) for cell in cells]
     features.extend(_point(row, url_template) for row in singles)
@@ -130,8 +130,12 @@ def merge_close(cells, zoom, radius=MERGE_RADIUS_PX):
     return kept
 
 
-def _cells(queryset, level):
+def _cells(queryset, level, bbox=None):
     """The grid cells at ``level`` holding several initiatives, and the rows of the others."""
+    if bbox is not None:
+        # The same area as grid ranges: the covering grid index then answers alone.
+        (x0, x1), (y0, y1) = grid_range(*bbox)
+        queryset = queryset.filter(tile_x__range=(x0, x1), tile_y__range=(y0, y1))
     divisor = 1 << (GRID_ZOOM - level)
     rows = (
         queryset.order_by()

@@ -397,8 +397,8 @@ class Initiative(models.Model):
             models.Index(fields=["source"]),
             # Covers the map's cluster query (index-only scan on PostgreSQL).
             models.Index(
-                fields=["status", "tile_x", "tile_y", "latitude", "longitude"],
-                name="initiative_map_grid",
+                fields=["status", "tile_x", "tile_y", "latitude", "longitude", "id"],
+                name="initiative_map_cells",
             ),
             models.Index(fields=["status", "legal_form"], name="initiative_status_form"),
             models.Index(fields=["updated_at"], name="initiative_updated_at"),
