@@ -51,7 +51,8 @@ def resolve_commune(text, code=""):
     """
     text = " ".join((text or "").split())
     communes = Territory.objects.communes().select_related("department")
-    if code:
+    # The hidden code comes raw from the request: a NUL byte would be a database error.
+    if code and "\x00" not in code:
         chosen = communes.filter(code=code).first()
         if chosen is not None and str(chosen) == text:
             return chosen

@@ -95,3 +95,11 @@ def test_random_values_in_the_correction_form(client, form_world, data):
     assert Initiative.objects.values().get(pk=form_world.pk) == published
     if response.status_code != 302:
         assert not Correction.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/initiatives/submit/", "/initiatives/a-corriger/correct/"])
+def test_a_nul_byte_in_the_hidden_commune_code_is_not_a_500(client, form_world, path):
+    cache.clear()
+    response = client.post(path, {"name": "x", "commune": "Formeville", "commune_code": "\x00"})
+    assert response.status_code == 200
+    assert not Initiative.objects.filter(name="x").exists()
