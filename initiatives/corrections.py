@@ -19,25 +19,7 @@ from .models import (
     Theme,
 )
 
-CORRECTABLE_FIELDS = [
-    "name",
-    "summary",
-    "description",
-    "organisation",
-    "legal_form",
-    "themes",
-    "practices",
-    "low_tech",
-    "low_tech_qualities",
-    "commune",
-    "address",
-    "latitude",
-    "longitude",
-    "website",
-    "contact_email",
-    "contact_phone",
-    "year_started",
-]
+CORRECTABLE_FIELDS = Initiative.PUBLIC_EDITABLE_FIELDS
 REFERENCE_MODELS = {"legal_form": LegalForm}
 M2M_MODELS = {
     "themes": Theme,

@@ -242,25 +242,7 @@ class InitiativeFieldsForm(forms.ModelForm):
 
     class Meta:
         model = Initiative
-        fields = [
-            "name",
-            "summary",
-            "description",
-            "organisation",
-            "legal_form",
-            "themes",
-            "practices",
-            "low_tech",
-            "low_tech_qualities",
-            "commune",
-            "address",
-            "latitude",
-            "longitude",
-            "website",
-            "contact_email",
-            "contact_phone",
-            "year_started",
-        ]
+        fields = list(Initiative.PUBLIC_EDITABLE_FIELDS)
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 6}),

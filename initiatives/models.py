@@ -355,6 +355,26 @@ class Initiative(models.Model):
 
     # Never shown on a public page, map payload or export.
     PRIVATE_FIELDS = ("submitter_name", "submitter_email")
+    # What the public submission form asks for and what a suggested correction may change.
+    PUBLIC_EDITABLE_FIELDS = (
+        "name",
+        "summary",
+        "description",
+        "organisation",
+        "legal_form",
+        "themes",
+        "practices",
+        "low_tech",
+        "low_tech_qualities",
+        "commune",
+        "address",
+        "latitude",
+        "longitude",
+        "website",
+        "contact_email",
+        "contact_phone",
+        "year_started",
+    )
 
     class Meta:
         ordering = ["name"]
