@@ -15,7 +15,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import condition, require_GET
 
 from . import caching, exports
-from .filters import InitiativeFilterSet
+from .filters import NOT_FILTERING, InitiativeFilterSet
 from .mapdata import map_feature_collection
 
 EXPORT_CHUNK_SIZE = 500
@@ -75,7 +75,10 @@ def map_data(request):
 
     # Cached compressed (small in memory): a hit costs no JSON encoding and no compression.
     compressed = caching.cached(
-        "map", [caching.query_fingerprint(request.GET)], payload, request=request
+        "map",
+        [caching.query_fingerprint(request.GET, ignore=NOT_FILTERING), view.cleaned_data["zoom"]],
+        payload,
+        request=request,
     )
     if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
         response = HttpResponse(compressed, content_type="application/json")

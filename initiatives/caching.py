@@ -18,8 +18,6 @@ from django.utils.translation import get_language
 from .models import DataVersion
 
 CACHE_SECONDS = 60 * 60
-# Parameters that change nothing in map data, facet counts or exports.
-IGNORED_PARAMS = ("page", "sort")
 
 
 def data_version():
@@ -72,7 +70,7 @@ def request_data_version(request):
     return current_data_version()
 
 
-def query_fingerprint(params, ignore=IGNORED_PARAMS):
+def query_fingerprint(params, ignore=()):
     """A stable text for a query string: parameters sorted, values sorted, ``ignore`` dropped."""
     items = sorted(
         (key, sorted(params.getlist(key))) for key in params if key not in ignore and key

@@ -15,13 +15,10 @@ from django.utils.translation import pgettext_lazy
 from territories.models import EpciKind, Kind, SizeClass, Territory
 
 from . import caching
-from .filters import InitiativeFilterSet, Sort
+from .filters import NOT_FILTERING, Sort
 from .models import ActionLever, CollaborativePractice, Initiative, LegalForm, Theme
 
 M2M_FACETS = {"theme": "themes", "practice": "practices", "lever": "levers"}
-
-# Parameters that are part of a shareable view but do not filter.
-PASSIVE_PARAMS = ("sort", "page", "near", "zoom")
 
 
 @dataclass
@@ -78,12 +75,12 @@ def _column_counts(column, queryset):
 
 
 class Directory:
-    """The directory for one query string: results, facets, chips, map bounds."""
+    """The directory around one FilterSet (built by the view): facets, chips, map bounds."""
 
-    def __init__(self, params, base_url):
-        self.params = params
+    def __init__(self, filterset, base_url):
+        self.filterset = filterset
+        self.params = filterset.data
         self.base_url = base_url
-        self.filterset = InitiativeFilterSet(params)
 
     @property
     def is_valid(self):
@@ -116,7 +113,7 @@ class Directory:
         return any(
             self.params.getlist(name)
             for name in self.filterset.filters
-            if name not in PASSIVE_PARAMS
+            if name not in NOT_FILTERING
         )
 
     # -- facets -------------------------------------------------------------------------------
@@ -135,12 +132,16 @@ class Directory:
             counts["low_tech"] = without("low_tech").filter(low_tech=True).count()
             return counts
 
-        return caching.cached("facets", [caching.query_fingerprint(self.params)], compute)
+        return caching.cached(
+            "facets", [caching.query_fingerprint(self.params, ignore=NOT_FILTERING)], compute
+        )
 
     def result_count(self):
         """How many results, cached like the facet counts (for the paginator)."""
         return caching.cached(
-            "count", [caching.query_fingerprint(self.params)], lambda: self.results.count()
+            "count",
+            [caching.query_fingerprint(self.params, ignore=NOT_FILTERING)],
+            lambda: self.results.count(),
         )
 
     def facets(self):
@@ -261,7 +262,7 @@ class Directory:
             return None
         box = caching.cached(
             "bounds",
-            [caching.query_fingerprint(self.params)],
+            [caching.query_fingerprint(self.params, ignore=NOT_FILTERING)],
             lambda: self.results.order_by().aggregate(
                 south=Min("latitude"),
                 north=Max("latitude"),
@@ -280,8 +281,7 @@ class Directory:
 
     @property
     def default_sort(self):
-        """The order used when none is asked for."""
-        return Sort.RELEVANCE if self.cleaned.get("q") else Sort.NEWEST
+        return self.filterset.default_sort()
 
     def sort_options(self):
         current = self.filterset.effective_sort()

@@ -33,6 +33,9 @@ from .models import ActionLever, CollaborativePractice, Initiative, LegalForm, T
 SEARCH_CONFIG = "french_unaccent"  # created by migration initiatives/0002 on PostgreSQL
 MAX_QUERY_LENGTH = 200
 MAX_PAGE = 10_000
+# Parameters that shape a view (which page, in which order, measured from where, how close)
+# but never narrow its results: facet counts, result counts and exports ignore them.
+NOT_FILTERING = ("page", "sort", "near", "zoom")
 
 
 class Sort:
@@ -141,7 +144,7 @@ class CommuneField(forms.CharField):
 
 
 class DirectoryForm(forms.Form):
-    """Parameters of the directory that are not filters: the page number."""
+    """The FilterSet's form: the filters, plus the page number, validated with them once."""
 
     page = forms.IntegerField(
         label=_("Page"),
@@ -235,8 +238,6 @@ class InitiativeFilterSet(filters.FilterSet):
 
     # The facets: filters whose options show how many results each would give.
     FACETS = ("theme", "practice", "lever", "legal_form", "size_class", "low_tech")
-    # Filters that do not narrow the results.
-    NOT_NARROWING = ("sort", "near")
 
     class Meta:
         model = Initiative
@@ -351,6 +352,11 @@ class InitiativeFilterSet(filters.FilterSet):
     def cleaned(self):
         return self.form.cleaned_data if self.form.is_valid() else {}
 
+    def default_sort(self):
+        """The order used when none is asked for (or the one asked for cannot apply)."""
+        # Without a query, the newest first: it follows an index, and shows what is new.
+        return Sort.RELEVANCE if self.cleaned.get("q") else Sort.NEWEST
+
     def effective_sort(self):
         """The sort in force: relevance needs a query, distance a commune."""
         data = self.cleaned
@@ -359,8 +365,7 @@ class InitiativeFilterSet(filters.FilterSet):
             return Sort.DISTANCE
         if sort in (Sort.NAME, Sort.NEWEST):
             return sort
-        # Without a query, the newest first: it follows an index, and shows what is new.
-        return Sort.RELEVANCE if data.get("q") else Sort.NEWEST
+        return self.default_sort()
 
     def order(self, queryset):
         sort = self.effective_sort()
@@ -382,13 +387,6 @@ class InitiativeFilterSet(filters.FilterSet):
         if self.is_bound and not self.form.is_valid():
             return self.queryset.none()
         return self.filter_queryset(self.queryset.all(), exclude=names)
-
-    def active_values(self, name):
-        """The selected values of one filter, as a list (empty when none)."""
-        value = self.cleaned.get(name)
-        if value in (None, "", [], False):
-            return []
-        return list(value) if isinstance(value, list | tuple) and name != "bbox" else [value]
 
 
 def _given(value):

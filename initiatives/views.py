@@ -9,7 +9,7 @@ from django.views.generic import DetailView, ListView
 
 from . import caching
 from .directory import Directory
-from .filters import DirectoryForm
+from .filters import InitiativeFilterSet
 from .models import ActionLever, Initiative, LeverFamily, TerritoryLever, Theme
 
 PAGE_SIZE = 20
@@ -64,16 +64,15 @@ def directory(request):
     Asked with ``X-Requested-With: fetch`` (the page's own script), it answers only the
     filters and results, which the script swaps in place.
     """
-    directory = Directory(request.GET, reverse("initiatives:list"))
-    page_form = DirectoryForm(request.GET)
-    valid = directory.is_valid and page_form.is_valid()
-    errors = directory.errors + [m for ms in page_form.errors.values() for m in ms]
+    filterset = InitiativeFilterSet(request.GET)
+    directory = Directory(filterset, reverse("initiatives:list"))
+    errors = directory.errors
     page_obj = None
-    status = 200 if valid else 400
-    if valid:
+    status = 200 if directory.is_valid else 400
+    if directory.is_valid:
         paginator = Paginator(directory.results.with_public_relations(), PAGE_SIZE)
         paginator.count = directory.result_count()  # cached: no COUNT(*) per page view
-        number = page_form.cleaned_data.get("page") or 1
+        number = filterset.form.cleaned_data.get("page") or 1
         if number > paginator.num_pages and number > 1:
             errors.append(
                 _("There is no page %(number)s: the results have %(pages)s.")

@@ -86,3 +86,10 @@ def test_french_messages_by_default(client, world):
 def test_odd_but_acceptable_parameters_are_understood(client, world, query):
     assert client.get(f"/initiatives/?{query}").status_code == 200
     assert client.get(f"/api/initiatives.geojson?{query}").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["page=abc", "page=0", "page=99999999999999999999"])
+def test_a_malformed_page_is_reported_once(client, world, query):
+    html = client.get(f"/en/initiatives/?{query}").content.decode()
+    alert = html.split('role="alert"', 1)[1].split("</div>", 1)[0]
+    assert alert.count("<li") == 1
