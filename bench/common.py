@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from initiatives.grid import world_x, world_y  # noqa: E402
+from initiatives.geo import world_x, world_y  # noqa: E402
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8203"
 ACCEPT_ENCODING = "gzip, br"

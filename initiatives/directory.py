@@ -7,7 +7,7 @@ One grouped query per facet, whatever the number of initiatives.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -16,9 +16,16 @@ from territories.models import EpciKind, Kind, SizeClass, Territory
 
 from . import caching
 from .filters import NOT_FILTERING, Sort
-from .models import ActionLever, CollaborativePractice, Initiative, LegalForm, Theme
+from .models import ActionLever, CollaborativePractice, LegalForm, Theme
 
-M2M_FACETS = {"theme": "themes", "practice": "practices", "lever": "levers"}
+# Facet → the field its options count initiatives by.
+FACET_FIELDS = {
+    "theme": "themes",
+    "practice": "practices",
+    "lever": "levers",
+    "legal_form": "legal_form",
+    "size_class": "commune__size_class",
+}
 
 
 @dataclass
@@ -51,27 +58,9 @@ class Chip:
     remove_url: str
 
 
-def _m2m_counts(field_name, queryset):
-    """Count of results per related object of the many-to-many ``field_name``."""
-    model_field = Initiative._meta.get_field(field_name)
-    through = model_field.remote_field.through
-    target = model_field.m2m_reverse_field_name()
-    rows = (
-        through.objects.filter(initiative_id__in=queryset.order_by().values("pk"))
-        .values_list(target)
-        .annotate(n=Count("initiative_id"))
-        .order_by()
-    )
-    return dict(rows)
-
-
 def _reference(model):
     """All the themes (practices, …) in order, cached with the data version."""
     return caching.cached("reference", [model._meta.label], lambda: list(model.objects.all()))
-
-
-def _column_counts(column, queryset):
-    return dict(queryset.order_by().values_list(column).annotate(n=Count("pk")).order_by())
 
 
 class Directory:
@@ -123,13 +112,8 @@ class Directory:
         without = self.filterset.queryset_without
 
         def compute():
-            counts = {
-                name: _m2m_counts(field_name, without(name))
-                for name, field_name in M2M_FACETS.items()
-            }
-            counts["legal_form"] = _column_counts("legal_form", without("legal_form"))
-            counts["size_class"] = _column_counts("commune__size_class", without("size_class"))
-            counts["low_tech"] = without("low_tech").filter(low_tech=True).count()
+            counts = {name: without(name).count_by(field) for name, field in FACET_FIELDS.items()}
+            counts["low_tech"] = without("low_tech").low_tech().count()
             return counts
 
         return caching.cached(
@@ -257,22 +241,22 @@ class Directory:
         return params.urlencode()
 
     def bounds(self):
-        """[[south, west], [north, east]] of the results, for the map to fit; None if empty."""
+        """Where the map should look first: the chosen area, or the chosen territory's results.
+
+        ``[[south, west], [north, east]]`` for Leaflet, or None to keep the map's own view.
+        """
         if not self.is_valid:
+            return None
+        if self.cleaned.get("bbox"):
+            return self.cleaned["bbox"].as_leaflet_bounds()
+        if not self.cleaned.get("territory"):
             return None
         box = caching.cached(
             "bounds",
             [caching.query_fingerprint(self.params, ignore=NOT_FILTERING)],
-            lambda: self.results.order_by().aggregate(
-                south=Min("latitude"),
-                north=Max("latitude"),
-                west=Min("longitude"),
-                east=Max("longitude"),
-            ),
+            self.results.bounds,
         )
-        if box["south"] is None:
-            return None
-        return [[box["south"], box["west"]], [box["north"], box["east"]]]
+        return box.as_leaflet_bounds() if box else None
 
     @property
     def distance_needs_commune(self):

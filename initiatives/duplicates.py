@@ -5,37 +5,22 @@ the admin to flag pending items, with a merge that keeps the better fields.
 """
 
 import difflib
-import math
-import re
-import unicodedata
 
 from django.db import transaction
 from django.db.models import Q
 
+from ssemap.text import normalise_name
+
+from .geo import box_around
 from .models import Initiative
 
 DUPLICATE_RADIUS_KM = 15
 SIMILARITY_THRESHOLD = 0.6
-KM_PER_DEGREE = 111.2
-
-# Words that say nothing about which initiative it is.
-STOP_WORDS = {
-    "a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "un", "une",
-    "the", "of", "and", "association", "asso",
-}  # fmt: skip
-
-
-def normalise(name):
-    """Lower case, no accents, no punctuation, no stop words: ``"L'Épicerie"`` → ``"epicerie"``."""
-    text = unicodedata.normalize("NFKD", name or "")
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    words = re.findall(r"[a-z0-9]+", text)
-    return " ".join(w for w in words if w not in STOP_WORDS)
 
 
 def similarity(a, b):
     """A score in [0, 1]: the best of the character ratio and the word overlap."""
-    na, nb = normalise(a), normalise(b)
+    na, nb = normalise_name(a), normalise_name(b)
     if not na or not nb:
         return 0.0
     if na == nb:
@@ -49,26 +34,14 @@ def similarity(a, b):
     return max((ratio + jaccard) / 2, containment * 0.9)
 
 
-def distance_km(lat1, lon1, lat2, lon2):
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
-
-
 def nearby(queryset, commune, radius_km=DUPLICATE_RADIUS_KM):
     """Initiatives of ``queryset`` in the same intercommunality or within ``radius_km``."""
     place = Q(commune=commune)
     if commune.epci_id:
         place |= Q(epci_id=commune.epci_id)
     if commune.has_coordinates:
-        dlat = radius_km / KM_PER_DEGREE
-        dlon = radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(commune.latitude)), 0.1))
-        place |= Q(
-            latitude__range=(commune.latitude - dlat, commune.latitude + dlat),
-            longitude__range=(commune.longitude - dlon, commune.longitude + dlon),
-        )
+        box = box_around(commune.latitude, commune.longitude, radius_km)
+        place |= Q(latitude__range=(box.south, box.north), longitude__range=(box.west, box.east))
     return queryset.filter(place)
 
 
@@ -77,7 +50,7 @@ def find_duplicates(name, commune, *, queryset=None, exclude=None, limit=5):
 
     Returns a list of ``(initiative, score)``. ``queryset`` defaults to the published ones.
     """
-    if not normalise(name) or commune is None:
+    if not normalise_name(name) or commune is None:
         return []
     candidates = nearby(
         Initiative.objects.published() if queryset is None else queryset, commune

@@ -5,32 +5,17 @@ Query parameters are slugs and repeat for several values, so a link reproduces a
 Invalid input never raises: the form collects the errors and the views answer 400 with them.
 """
 
-import math
-import unicodedata
-
 import django_filters as filters
 from django import forms
-from django.db import connection
-from django.db.models import (
-    Case,
-    CharField,
-    Exists,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    Value,
-    When,
-)
-from django.db.models.functions import Lower
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from territories.models import SizeClass, Territory
 
+from .geo import BBox, distance_from
 from .models import ActionLever, CollaborativePractice, Initiative, LegalForm, Theme
+from .search import name_sort_key, search
 
-SEARCH_CONFIG = "french_unaccent"  # created by migration initiatives/0002 on PostgreSQL
 MAX_QUERY_LENGTH = 200
 MAX_PAGE = 10_000
 # Parameters that shape a view (which page, in which order, measured from where, how close)
@@ -49,34 +34,6 @@ class Sort:
         (NEWEST, _("Newest")),
         (DISTANCE, _("Distance")),
     ]
-
-
-def fold(text):
-    """Lower case without accents: 'Énergie' → 'energie' (the SQLite search fallback)."""
-    if text is None:
-        return ""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
-class BBox(tuple):
-    """West, south, east, north in degrees."""
-
-    @property
-    def west(self):
-        return self[0]
-
-    @property
-    def south(self):
-        return self[1]
-
-    @property
-    def east(self):
-        return self[2]
-
-    @property
-    def north(self):
-        return self[3]
 
 
 class BBoxField(forms.CharField):
@@ -157,13 +114,6 @@ class DirectoryForm(forms.Form):
             "max_value": _("The page number is too large."),
         },
     )
-
-
-def _through_exists(field_name, values):
-    """An EXISTS on the many-to-many table of ``field_name``: no join, no DISTINCT needed."""
-    through = Initiative._meta.get_field(field_name).remote_field.through
-    target = Initiative._meta.get_field(field_name).m2m_reverse_name()
-    return Exists(through.objects.filter(initiative_id=OuterRef("pk"), **{f"{target}__in": values}))
 
 
 class SlugMultipleChoiceFilter(filters.ModelMultipleChoiceFilter):
@@ -285,52 +235,17 @@ class InitiativeFilterSet(filters.FilterSet):
         return self._qs
 
     def filter_search(self, queryset, name, value):
-        if connection.vendor == "postgresql":
-            return self._search_postgresql(queryset, value)
-        return self._search_fallback(queryset, value)
-
-    def _search_postgresql(self, queryset, value):
-        """Match and rank on ``search_vector`` (kept by a trigger, see migration 0003)."""
-        from django.contrib.postgres.search import SearchQuery, SearchRank
-
-        query = SearchQuery(value, search_type="websearch", config=SEARCH_CONFIG)
-        return queryset.filter(search_vector=query).annotate(
-            rank=SearchRank(F("search_vector"), query)
-        )
-
-    def _search_fallback(self, queryset, value):
-        """Every word somewhere in the text, ignoring case and accents (SQLite)."""
-        _register_fold(connection)
-        words = [fold(word) for word in value.split() if word.strip()]
-        if not words:
-            return queryset
-        fields = ("name", "summary", "organisation", "description", "commune__name")
-        folded = {f: _Fold(f) for f in fields}
-        for word in words:
-            queryset = queryset.filter(_any_contains(folded, word))
-        first = words[0]
-        rank = Case(
-            When(_fold_contains(folded["name"], first), then=Value(3)),
-            When(
-                _fold_contains(folded["summary"], first)
-                | _fold_contains(folded["organisation"], first)
-                | _fold_contains(folded["commune__name"], first),
-                then=Value(2),
-            ),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-        return queryset.annotate(rank=rank)
+        return search(queryset, value)
 
     def filter_m2m(self, queryset, name, value):
         # ``name`` is the filter's field_name: the many-to-many field.
-        return queryset.filter(_through_exists(name, [obj.pk for obj in value]))
+        return queryset.with_any(name, [obj.pk for obj in value])
 
     def filter_legal_form(self, queryset, name, value):
         return queryset.filter(legal_form__in=value)
 
     def filter_low_tech(self, queryset, name, value):
-        return queryset.filter(low_tech=True) if value else queryset
+        return queryset.low_tech() if value else queryset
 
     def filter_territory(self, queryset, name, value):
         return queryset.in_territory(value)
@@ -393,45 +308,3 @@ def _given(value):
     if hasattr(value, "query"):  # a queryset from a model multiple choice field
         return value.exists() if value._result_cache is None else bool(value._result_cache)
     return value not in (None, "", [], (), False)
-
-
-class _Fold(Func):
-    """``ssemap_fold(field)``: lower case without accents, registered on SQLite connections."""
-
-    function = "ssemap_fold"
-    output_field = CharField()
-
-
-def _fold_contains(expression, word):
-    from django.db.models.lookups import Contains
-
-    return Q(Contains(expression, word))
-
-
-def _any_contains(folded, word):
-    condition = Q()
-    for expression in folded.values():
-        condition |= _fold_contains(expression, word)
-    return condition
-
-
-def _register_fold(conn):
-    """Make ``ssemap_fold`` available on this SQLite connection (idempotent, cheap)."""
-    conn.ensure_connection()
-    conn.connection.create_function("ssemap_fold", 1, fold, deterministic=True)
-
-
-def name_sort_key():
-    """The name in lower case without accents, so that « Épicerie » sorts among the E."""
-    if connection.vendor == "postgresql":
-        return Lower(Func(F("name"), function="unaccent", output_field=CharField()))
-    _register_fold(connection)
-    return _Fold(F("name"))
-
-
-def distance_from(latitude, longitude):
-    """Squared equirectangular distance: enough to order by, no SQL maths functions needed."""
-    k = math.cos(math.radians(latitude))
-    dlat = F("latitude") - Value(latitude)
-    dlon = (F("longitude") - Value(longitude)) * Value(k)
-    return dlat * dlat + dlon * dlon

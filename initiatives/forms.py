@@ -9,13 +9,13 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.validators import MaxLengthValidator, MaxValueValidator, RegexValidator
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ssemap.text import plain_text
 from territories.models import Territory
 
-from .duplicates import distance_km
+from .geo import distance_km
 from .models import CollaborativePractice, Initiative, LegalForm, LowTechQuality, Theme
 
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -33,14 +33,6 @@ def max_distance_km():
 
 def image_max_bytes():
     return getattr(settings, "SUBMISSION_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
-
-
-def plain_text(value, *, single_line=True):
-    """The text without any HTML tags; single-line values also get their spaces collapsed."""
-    value = strip_tags(value or "")
-    if single_line:
-        return " ".join(value.split())
-    return "\n".join(line.rstrip() for line in value.strip().splitlines())
 
 
 def resolve_commune(text, code=""):

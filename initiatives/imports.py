@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ssemap.text import plain_text
 from territories.models import Territory
 
 from .exports import EXPORT_COLUMNS, FORMULA_TRIGGERS, MULTI_VALUE_SEPARATOR
-from .forms import plain_text
 from .models import (
     ActionLever,
     CollaborativePractice,

@@ -2,7 +2,7 @@
 
 When the filtered initiatives of the view fit in ``MAX_POINTS``, they are sent as points (the
 client clusters them itself). Otherwise the server clusters them: one GROUP BY on each
-initiative's precomputed grid position (initiatives/grid.py) gives, per grid cell, a count, the
+initiative's precomputed grid position (initiatives/geo.py) gives, per grid cell, a count, the
 mean position of its points (so a cluster sits where its initiatives are, not at the cell's
 centre) and their bounding box. Cells holding a single initiative are sent as that point;
 clusters closer than a marker's width on screen are merged.
@@ -20,7 +20,7 @@ from django.db.models import Avg, Count, F, Max, Min
 from django.urls import reverse
 
 from . import caching
-from .grid import GRID_ZOOM, grid_range, world_x, world_y
+from .geo import GRID_ZOOM, grid_range, world_x, world_y
 from .models import Initiative
 
 COORDINATE_DECIMALS = 5  # about one metre
@@ -75,8 +75,8 @@ def map_feature_collection(queryset, *, zoom=None, bbox=None, unbounded=None):
             "cells", [level, str(unbounded.order_by().query)], lambda: _cells(unbounded, level)
         )
         if bbox is not None:
-            cells = [cell for cell in cells if _inside(cell["mean_lon"], cell["mean_lat"], bbox)]
-            singles = [row for row in singles if _inside(row[4], row[3], bbox)]
+            cells = [cell for cell in cells if bbox.contains(cell["mean_lon"], cell["mean_lat"])]
+            singles = [row for row in singles if bbox.contains(row[4], row[3])]
     else:
         cells, singles = _cells(queryset, level, bbox)
     cells = merge_close(cells, max(level - 2, 0) if zoom is None else zoom)
@@ -163,11 +163,6 @@ def _cells(queryset, level, bbox=None):
     if single_ids:
         singles = list(Initiative.objects.filter(pk__in=single_ids).values_list(*POINT_FIELDS))
     return cells, singles
-
-
-def _inside(longitude, latitude, bbox):
-    west, south, east, north = bbox
-    return west <= longitude <= east and south <= latitude <= north
 
 
 def _collection(features, total, clustered):

@@ -5,7 +5,7 @@ import math
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from territories.models import Kind, Territory
 
-from .grid import grid_position
+from .geo import BBox, distance_from, grid_position
 
 
 class SlugManager(models.Manager):
@@ -158,41 +158,72 @@ class Source(models.TextChoices):
     SAMPLE = "sample", _("Generated sample data")
 
 
+# The column of Initiative that holds its territory of each kind: the commune, and the
+# commune's containers, copied on save so that territory filters and counts need no join.
+TERRITORY_COLUMN = {
+    Kind.COMMUNE: "commune",
+    Kind.EPCI: "epci",
+    Kind.DEPARTMENT: "department",
+    Kind.REGION: "region",
+}
+# The classifications an initiative has several of, by their many-to-many field.
+CLASSIFICATION_FIELDS = ("themes", "practices", "levers", "low_tech_qualities")
+
+
 class InitiativeQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
-    def pending(self):
-        return self.filter(status=Status.PENDING)
-
     def in_territory(self, territory):
         """Initiatives anywhere inside ``territory``, whatever its level."""
-        field = {
-            Kind.COMMUNE: "commune",
-            Kind.EPCI: "epci",
-            Kind.DEPARTMENT: "department",
-            Kind.REGION: "region",
-        }[territory.kind]
-        return self.filter(**{field: territory})
+        return self.filter(**{TERRITORY_COLUMN[territory.kind]: territory})
 
-    def with_theme(self, *themes):
-        """Initiatives with any of these themes (objects or slugs)."""
-        slugs = [t if isinstance(t, str) else t.slug for t in themes]
-        return self.filter(themes__slug__in=slugs).distinct()
+    def with_any(self, field_name, objects):
+        """Initiatives linked to any of ``objects`` through the many-to-many ``field_name``.
 
-    def with_practice(self, *practices):
-        slugs = [p if isinstance(p, str) else p.slug for p in practices]
-        return self.filter(practices__slug__in=slugs).distinct()
-
-    def with_lever(self, *levers):
-        slugs = [lv if isinstance(lv, str) else lv.slug for lv in levers]
-        return self.filter(levers__slug__in=slugs).distinct()
+        An EXISTS on the link table: no join, so no DISTINCT, whatever the number of matches.
+        """
+        field = Initiative._meta.get_field(field_name)
+        links = field.remote_field.through.objects.filter(
+            initiative_id=OuterRef("pk"), **{f"{field.m2m_reverse_name()}__in": objects}
+        )
+        return self.filter(Exists(links))
 
     def low_tech(self):
         return self.filter(low_tech=True)
 
-    def in_size_class(self, *size_classes):
-        return self.filter(commune__size_class__in=size_classes)
+    def count_by(self, field_name):
+        """``{value: number of these initiatives}`` per value of ``field_name``.
+
+        ``field_name`` is a many-to-many field (themes, practices, levers: keyed by the related
+        object's pk, counted on the link table) or a column, possibly through a relation
+        (``legal_form``, ``region``, ``commune__size_class``). One grouped query.
+        """
+        field = Initiative._meta.get_field(field_name.split("__")[0])
+        if field.many_to_many:
+            target = field.m2m_reverse_field_name()
+            rows = (
+                field.remote_field.through.objects.filter(
+                    initiative_id__in=self.order_by().values("pk")
+                )
+                .values_list(target)
+                .annotate(n=Count("initiative_id"))
+            )
+        else:
+            rows = self.values_list(field_name).annotate(n=Count("pk"))
+        return dict(rows.order_by())
+
+    def bounds(self):
+        """The :class:`~initiatives.geo.BBox` of these initiatives, or None when there are none."""
+        box = self.order_by().aggregate(
+            west=Min("longitude"),
+            south=Min("latitude"),
+            east=Max("longitude"),
+            north=Max("latitude"),
+        )
+        if box["south"] is None:
+            return None
+        return BBox((box["west"], box["south"], box["east"], box["north"]))
 
     def nearest(self, latitude, longitude, count):
         """The ``count`` initiatives nearest to a point, as a list.
@@ -201,8 +232,6 @@ class InitiativeQuerySet(models.QuerySet):
         bounds the work instead of sorting every initiative by distance; a box's answer is
         kept only when it is exact (its farthest result lies inside the box's inner circle).
         """
-        from .filters import distance_from
-
         ordered = self.annotate(distance=distance_from(latitude, longitude)).order_by(
             "distance", "pk"
         )
@@ -276,8 +305,7 @@ class Initiative(models.Model):
         related_name="initiatives",
         limit_choices_to={"kind": Kind.COMMUNE},
     )
-    # The commune's containers, copied on save so that territory filters and facet
-    # counts need no join through the communes table.
+    # The commune's containers (TERRITORY_COLUMN), copied on save.
     epci = models.ForeignKey(
         Territory,
         on_delete=models.SET_NULL,
@@ -305,7 +333,7 @@ class Initiative(models.Model):
     address = models.CharField(_("street address"), max_length=250, blank=True)
     latitude = models.FloatField(_("latitude"))
     longitude = models.FloatField(_("longitude"))
-    # Web Mercator position at zoom 24 (initiatives/grid.py), set on save: map clusters are
+    # Web Mercator position at zoom 24 (initiatives/geo.py), set on save: map clusters are
     # GROUP BYs on integer divisions of these.
     tile_x = models.PositiveIntegerField(default=0, editable=False)
     tile_y = models.PositiveIntegerField(default=0, editable=False)

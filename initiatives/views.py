@@ -49,13 +49,7 @@ def _home_figures():
         low_tech=Count("pk", filter=Q(low_tech=True)),
         departments=Count("department", distinct=True),
     )
-    theme_counts = dict(
-        Initiative.themes.through.objects.filter(initiative__status="published")
-        .values_list("theme_id")
-        .annotate(n=Count("initiative_id"))
-        .order_by()
-    )
-    return figures, theme_counts
+    return figures, published.count_by("themes")
 
 
 def directory(request):
@@ -90,7 +84,7 @@ def directory(request):
             )
     context = {
         "directory": directory,
-        "bounds_json": json.dumps(map_bounds(directory)),
+        "bounds_json": json.dumps(directory.bounds()),
         "page_obj": page_obj,
         "errors": errors,
         "map_data_url": reverse("initiatives:map-data"),
@@ -103,18 +97,6 @@ def directory(request):
     response = render(request, template, context, status=status)
     response["Vary"] = "X-Requested-With, Accept-Language, Cookie"
     return response
-
-
-def map_bounds(directory):
-    """Where the map should look first: the chosen area, or the chosen territory's results."""
-    if not directory.is_valid:
-        return None
-    bbox = directory.cleaned.get("bbox")
-    if bbox:
-        return [[bbox.south, bbox.west], [bbox.north, bbox.east]]
-    if directory.cleaned.get("territory"):
-        return directory.bounds()
-    return None
 
 
 class InitiativeDetailView(DetailView):
@@ -152,18 +134,15 @@ class LeverListView(ListView):
     template_name = "initiatives/lever_list.html"
 
     def get_queryset(self):
-        return ActionLever.objects.annotate(
-            initiative_count=Count(
-                "initiatives", filter=Q(initiatives__status="published"), distinct=True
-            ),
-            territory_count=Count("uses", distinct=True),
-        )
+        return ActionLever.objects.annotate(territory_count=Count("uses"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        counts = Initiative.objects.published().count_by("levers")
         families = dict(LeverFamily.choices)
         groups = {}
         for lever in context["object_list"]:
+            lever.initiative_count = counts.get(lever.pk, 0)
             groups.setdefault(lever.family, []).append(lever)
         context["families"] = [
             (families[key], groups[key]) for key in LeverFamily.values if key in groups

@@ -105,10 +105,6 @@ class TerritoryQuerySet(models.QuerySet):
     def communes(self):
         return self.filter(kind=Kind.COMMUNE)
 
-    def communes_within(self, territory):
-        """Communes inside ``territory`` (itself if it is a commune)."""
-        return self.communes().filter(territory.commune_lookup(prefix=""))
-
     def search(self, text):
         """Territories whose name starts with ``text``, or code/postcode equals it."""
         text = text.strip()
@@ -255,16 +251,6 @@ class Territory(models.Model):
     @property
     def has_coordinates(self):
         return self.latitude is not None and self.longitude is not None
-
-    def commune_lookup(self, prefix="commune__"):
-        """A Q object selecting communes inside this territory, through ``prefix``.
-
-        ``prefix="commune__"`` filters initiatives; ``prefix=""`` filters communes.
-        """
-        if self.kind == Kind.COMMUNE:
-            return Q(**{f"{prefix}pk": self.pk}) if prefix else Q(pk=self.pk)
-        field = {Kind.REGION: "region", Kind.DEPARTMENT: "department", Kind.EPCI: "epci"}[self.kind]
-        return Q(**{f"{prefix}{field}": self.pk})
 
     def chain(self):
         """This territory and those containing it, smallest first (commune → region)."""

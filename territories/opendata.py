@@ -13,9 +13,10 @@ import re
 import subprocess
 import tarfile
 import tempfile
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
+
+from ssemap.text import fold
 
 DECOUPAGE_PACKAGE = "@etalab/decoupage-administratif@6.0.0"
 EPCI_KINDS = {"METRO": "metropole", "MET69": "metropole", "CU": "cu", "CA": "ca", "CC": "cc"}
@@ -40,7 +41,7 @@ REGION_SEATS = {"984": (-49.35, 70.21667), "989": (10.3, -109.21667)}
 
 def normalise_name(name):
     """Lower-case, accent-free, punctuation-free form used to match names across datasets."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = fold(name)
     text = re.sub(r"\bst\b", "saint", text)
     text = re.sub(r"\bste\b", "sainte", text)
     return re.sub(r"[^a-z0-9]+", " ", text).strip()

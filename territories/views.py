@@ -1,10 +1,10 @@
-from django.db.models import Count, F, Max, Min
+from django.db.models import F
 from django.db.models.functions import Abs
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from initiatives import caching
-from initiatives.models import Initiative, TerritoryLever
+from initiatives.models import TERRITORY_COLUMN, Initiative, TerritoryLever
 
 from .models import Kind, Territory
 
@@ -12,24 +12,14 @@ SEARCH_LIMIT = 30
 COMPARABLE_COUNT = 10
 LIST_SIZE = 20
 
-# The denormalised column of Initiative that holds a territory of each kind.
-INITIATIVE_COLUMN = {
-    Kind.REGION: "region",
-    Kind.DEPARTMENT: "department",
-    Kind.EPCI: "epci",
-    Kind.COMMUNE: "commune",
-}
-
 
 def initiative_counts(kind, territories):
     """Published initiatives per territory (all of one kind), in one grouped query."""
-    column = INITIATIVE_COLUMN[kind]
-    return dict(
+    column = TERRITORY_COLUMN[kind]
+    return (
         Initiative.objects.published()
         .filter(**{f"{column}__in": [t.pk for t in territories]})
-        .values_list(column)
-        .annotate(n=Count("pk"))
-        .order_by()
+        .count_by(column)
     )
 
 
@@ -83,28 +73,15 @@ def comparable_territories(territory):
 
 def _reference_counts(field_name, initiatives):
     """(object, count) of the themes or practices of ``initiatives``, most frequent first."""
-    model_field = Initiative._meta.get_field(field_name)
-    through = model_field.remote_field.through
-    target = model_field.m2m_reverse_field_name()
-    counts = dict(
-        through.objects.filter(initiative_id__in=initiatives.values("pk"))
-        .values_list(target)
-        .annotate(n=Count("initiative_id"))
-        .order_by()
-    )
-    objects = model_field.related_model.objects.filter(pk__in=counts)
+    counts = initiatives.count_by(field_name)
+    objects = Initiative._meta.get_field(field_name).related_model.objects.filter(pk__in=counts)
     return sorted(((obj, counts[obj.pk]) for obj in objects), key=lambda pair: -pair[1])
 
 
 def _figures(territory, initiatives):
     """The page's counts: they read every initiative of the territory, so they are cached."""
     return {
-        "box": initiatives.aggregate(
-            south=Min("latitude"),
-            north=Max("latitude"),
-            west=Min("longitude"),
-            east=Max("longitude"),
-        ),
+        "bounds": initiatives.bounds(),
         "initiative_count": initiatives.count(),
         "theme_counts": _reference_counts("themes", initiatives),
         "practice_counts": _reference_counts("practices", initiatives),
@@ -127,12 +104,7 @@ def territory_detail(request, slug):
     figures = caching.cached(
         "territory", [territory.pk], lambda: _figures(territory, initiatives), request=request
     )
-    box = figures["box"]
-    bounds = (
-        [[box["south"], box["west"]], [box["north"], box["east"]]]
-        if box["south"] is not None
-        else None
-    )
+    bounds = figures["bounds"].as_leaflet_bounds() if figures["bounds"] else None
     if bounds is None and territory.has_coordinates:
         bounds = [[territory.latitude, territory.longitude]] * 2
     directory_url = reverse("initiatives:list") + f"?territory={territory.slug}"

@@ -2,9 +2,10 @@
 
 import pytest
 
-from initiatives.duplicates import duplicates_of, find_duplicates, merge, normalise, similarity
+from initiatives.duplicates import duplicates_of, find_duplicates, merge, similarity
 from initiatives.models import Correction, Initiative, Status, StatusChange
 from initiatives.moderation import transition
+from ssemap.text import normalise_name
 from tests.factories import (
     CommuneFactory,
     InitiativeFactory,
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_normalise_ignores_case_accents_punctuation_and_small_words():
-    assert normalise("L'Épicerie  Solidaire du Cap !") == "epicerie solidaire cap"
+    assert normalise_name("L'Épicerie  Solidaire du Cap !") == "epicerie solidaire cap"
 
 
 @pytest.mark.parametrize(

@@ -57,12 +57,29 @@ def test_saving_copies_the_communes_containers():
     assert initiative.region == initiative.commune.region
 
 
-def test_with_theme_gives_each_initiative_once():
+def test_with_any_gives_each_initiative_once():
     food, reuse = ThemeFactory(slug="alimentation"), ThemeFactory(slug="environnement")
     both = InitiativeFactory(themes=[food, reuse])
     InitiativeFactory(themes=[reuse])
-    assert list(Initiative.objects.with_theme("alimentation")) == [both]
-    assert Initiative.objects.with_theme(food, reuse).count() == 2
+    assert list(Initiative.objects.with_any("themes", [food])) == [both]
+    assert Initiative.objects.with_any("themes", [food, reuse]).count() == 2
+
+
+def test_count_by_counts_links_and_columns():
+    food, reuse = ThemeFactory(slug="alimentation"), ThemeFactory(slug="environnement")
+    first = InitiativeFactory(themes=[food, reuse])
+    InitiativeFactory(themes=[reuse], commune=first.commune)
+    initiatives = Initiative.objects.all()
+    assert initiatives.count_by("themes") == {food.pk: 1, reuse.pk: 2}
+    assert initiatives.count_by("region") == {first.region_id: 2}
+    assert initiatives.filter(pk=first.pk).count_by("themes") == {food.pk: 1, reuse.pk: 1}
+
+
+def test_bounds_of_initiatives():
+    InitiativeFactory(latitude=45.0, longitude=4.0)
+    InitiativeFactory(latitude=46.0, longitude=5.5)
+    assert Initiative.objects.bounds() == (4.0, 45.0, 5.5, 46.0)
+    assert Initiative.objects.none().bounds() is None
 
 
 def test_slugs_are_unique_and_derived_from_the_name():

@@ -4,7 +4,7 @@
 
 import json
 
-from initiatives.grid import world_x, world_y
+from initiatives.geo import world_x, world_y
 from initiatives.mapdata import MAX_POINTS
 from initiatives.models import Initiative
 from tests.factories import CommuneFactory, InitiativeFactory

@@ -74,24 +74,6 @@ def test_database_rejects_an_unknown_kind():
         Territory.objects.filter(pk=commune.pk).update(kind="canton")
 
 
-def test_communes_within_each_level():
-    inside = CommuneFactory()
-    same_epci = CommuneFactory(epci=inside.epci)
-    other_epci_same_department = CommuneFactory(epci=EpciFactory(department=inside.department))
-    elsewhere = CommuneFactory()
-
-    communes = Territory.objects
-
-    assert set(communes.communes_within(inside)) == {inside}
-    assert set(communes.communes_within(inside.epci)) == {inside, same_epci}
-    assert set(communes.communes_within(inside.department)) == {
-        inside,
-        same_epci,
-        other_epci_same_department,
-    }
-    assert elsewhere not in set(communes.communes_within(inside.region))
-
-
 def test_chain_goes_from_commune_to_region():
     commune = CommuneFactory()
     assert commune.chain() == [commune, commune.epci, commune.department, commune.region]

@@ -37,7 +37,7 @@ def _through_indexes(apps):
 
 
 def fill_grid_positions(apps, schema_editor):
-    from initiatives.grid import grid_position
+    from initiatives.geo import grid_position
 
     if schema_editor.connection.vendor == "postgresql":
         # Check foreign keys now: pending (deferred) checks would forbid the indexes below.

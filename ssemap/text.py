@@ -1,0 +1,34 @@
+"""Text as people type it and as we compare it: accent folding, name normalising, plain text."""
+
+import re
+import unicodedata
+
+from django.utils.html import strip_tags
+
+# Words that say nothing about which initiative a name means.
+STOP_WORDS = {
+    "a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "un", "une",
+    "the", "of", "and", "association", "asso",
+}  # fmt: skip
+
+
+def fold(text):
+    """Lower case without accents: 'Énergie' → 'energie'."""
+    if text is None:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def normalise_name(name):
+    """Folded, no punctuation, no stop words: ``"L'Épicerie"`` → ``"epicerie"``."""
+    words = re.findall(r"[a-z0-9]+", fold(name or ""))
+    return " ".join(w for w in words if w not in STOP_WORDS)
+
+
+def plain_text(value, *, single_line=True):
+    """The text without any HTML tags; single-line values also get their spaces collapsed."""
+    value = strip_tags(value or "")
+    if single_line:
+        return " ".join(value.split())
+    return "\n".join(line.rstrip() for line in value.strip().splitlines())
