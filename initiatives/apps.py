@@ -14,6 +14,9 @@ class InitiativesConfig(AppConfig):
         import territories.admin  # noqa: F401
 
         from . import admin  # noqa: F401
+        from .caching import connect_receivers
         from .signals import ensure_curator_group
 
+        # Connected before the first request, so that its data version is read once.
+        connect_receivers()
         post_migrate.connect(ensure_curator_group, sender=self, dispatch_uid="curator_group")

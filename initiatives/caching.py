@@ -50,10 +50,12 @@ def _data_written(**kwargs):
     _local.version = None
 
 
-request_started.connect(_request_started, dispatch_uid="ssemap-data-version-start")
-request_finished.connect(_request_finished, dispatch_uid="ssemap-data-version-finish")
-for _signal in (post_save, post_delete, m2m_changed):
-    _signal.connect(_data_written, dispatch_uid=f"ssemap-data-version-{id(_signal)}")
+def connect_receivers():
+    """Follow requests and writes (from ``InitiativesConfig.ready()``, before any request)."""
+    request_started.connect(_request_started, dispatch_uid="ssemap-data-version-start")
+    request_finished.connect(_request_finished, dispatch_uid="ssemap-data-version-finish")
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_data_written, dispatch_uid=f"ssemap-data-version-{id(signal)}")
 
 
 def current_data_version():
