@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from territories.forms import CommuneField
 from territories.models import SizeClass, Territory
 
 from .geo import BBox, distance_from
@@ -72,32 +73,6 @@ class BBoxField(forms.CharField):
         if west >= east or south >= north:
             raise forms.ValidationError(self.error_messages["range"], code="range")
         return BBox((west, south, east, north))
-
-
-class CommuneField(forms.CharField):
-    """A commune given by slug, INSEE code or name (the most populous match wins)."""
-
-    default_error_messages = {"unknown": _("No commune matches “%(value)s”.")}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 150)
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        communes = Territory.objects.communes().select_related("department")
-        commune = (
-            communes.filter(slug=value).first()
-            or communes.filter(code=value).first()
-            or communes.filter(name__iexact=value).order_by("-population").first()
-        )
-        if commune is None or commune.latitude is None:
-            raise forms.ValidationError(
-                self.error_messages["unknown"], code="unknown", params={"value": value}
-            )
-        return commune
 
 
 class DirectoryForm(forms.Form):
@@ -181,7 +156,7 @@ class InitiativeFilterSet(filters.FilterSet):
         null_label=None,
     )
     bbox = BBoxFilter(label=_("Area"), method="filter_bbox")
-    near = CommuneFilter(label=_("Near the commune"), method="noop")
+    near = CommuneFilter(label=_("Near the commune"), method="noop", placed=True)
     sort = filters.ChoiceFilter(
         label=_("Sort by"), choices=Sort.CHOICES, method="noop", empty_label=None
     )

@@ -58,8 +58,11 @@ INSTALLED_APPS = [
     "leaflet",
     "simple_history",
     "axes",
+    # The apps of ssemap, by audience and concept (docs/ARCHITECTURE.md).
     "territories",
     "initiatives",
+    "contributions",
+    "curation",
 ]
 
 MIDDLEWARE = [

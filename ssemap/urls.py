@@ -17,9 +17,11 @@ handler500 = "ssemap.errors.server_error"
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    # Before the initiatives: "initiatives/submit/" is not the page of an initiative "submit".
+    path("", include("contributions.urls")),
     path("", include("initiatives.urls")),
     path("levers/", include("initiatives.lever_urls")),
-    path("territories/", include("territories.urls")),
+    path("", include("territories.urls")),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
     prefix_default_language=False,
 )

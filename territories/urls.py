@@ -5,6 +5,7 @@ from . import views
 app_name = "territories"
 
 urlpatterns = [
-    path("", views.territory_list, name="list"),
-    path("<slug:slug>/", views.territory_detail, name="detail"),
+    path("territories/", views.territory_list, name="list"),
+    path("territories/<slug:slug>/", views.territory_detail, name="detail"),
+    path("api/communes/", views.communes, name="communes"),
 ]

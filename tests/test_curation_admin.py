@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from curation.permissions import CURATOR_GROUP, curator_permission_codes
 from initiatives.models import Initiative, Status, StatusChange
-from initiatives.signals import CURATOR_GROUP, curator_permission_codes
 from tests.factories import (
     CommuneFactory,
     InitiativeFactory,

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 
-from initiatives import corrections
+from contributions import corrections
 from initiatives.models import Correction, CorrectionStatus
 from tests.factories import (
     CommuneFactory,

@@ -2,9 +2,10 @@
 
 import pytest
 
-from initiatives.duplicates import duplicates_of, find_duplicates, merge, similarity
+from curation.merge import merge
+from curation.moderation import transition
+from initiatives.duplicates import duplicates_of, find_duplicates, similarity
 from initiatives.models import Correction, Initiative, Status, StatusChange
-from initiatives.moderation import transition
 from ssemap.text import normalise_name
 from tests.factories import (
     CommuneFactory,

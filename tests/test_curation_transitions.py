@@ -5,8 +5,8 @@ import itertools
 import pytest
 from django.utils import translation
 
+from curation.moderation import ALLOWED_TRANSITIONS, TransitionError, transition
 from initiatives.models import Status, StatusChange
-from initiatives.moderation import ALLOWED_TRANSITIONS, TransitionError, transition
 from tests.factories import InitiativeFactory, PendingInitiativeFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
+from curation.moderation import transition
 from initiatives.models import Initiative, Status
-from initiatives.moderation import transition
 from tests.factories import CommuneFactory, InitiativeFactory, LeverFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db

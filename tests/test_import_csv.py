@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
+from curation.imports import apply, parse
 from initiatives.exports import EXPORT_COLUMNS
-from initiatives.imports import apply, parse
 from initiatives.models import Initiative, Source, Status
 from tests.factories import CommuneFactory, InitiativeFactory, ThemeFactory
 

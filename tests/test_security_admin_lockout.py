@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from initiatives.submission import client_address
+from contributions.ratelimit import client_address
 
 pytestmark = pytest.mark.django_db
 

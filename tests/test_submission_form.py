@@ -109,7 +109,7 @@ def test_valid_submission_is_stored_as_pending_and_confirmed(client, data, commu
     response = submit(client, data)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("initiatives:submit_done")
+    assert response["Location"] == reverse("contributions:submit_done")
     initiative = Initiative.objects.get()
     assert initiative.status == Status.PENDING
     assert initiative.source == Source.SUBMISSION
@@ -152,7 +152,7 @@ def test_submission_stays_invisible_on_every_public_page(client, data):
 def test_curators_and_submitter_are_emailed(
     client, data, django_user_model, django_capture_on_commit_callbacks
 ):
-    from initiatives.signals import ensure_curator_group
+    from curation.permissions import ensure_curator_group
 
     curator = django_user_model.objects.create_user("alice", "alice@example.org", "x")
     curator.groups.add(ensure_curator_group())

@@ -8,9 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from territories.models import Territory
-
-from .models import (
+from initiatives.models import (
     CollaborativePractice,
     CorrectionStatus,
     Initiative,
@@ -18,6 +16,7 @@ from .models import (
     LowTechQuality,
     Theme,
 )
+from territories.models import Territory
 
 CORRECTABLE_FIELDS = Initiative.PUBLIC_EDITABLE_FIELDS
 REFERENCE_MODELS = {"legal_form": LegalForm}

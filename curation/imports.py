@@ -5,24 +5,16 @@ or any bad row reject the whole file, with every reason shown in the preview.
 """
 
 import csv
-import hashlib
 import io
 from dataclasses import dataclass, field
 
 from django import forms
-from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ssemap.text import plain_text
-from territories.models import Territory
-
-from .exports import EXPORT_COLUMNS, FORMULA_TRIGGERS, MULTI_VALUE_SEPARATOR
-from .models import (
+from initiatives.exports import EXPORT_COLUMNS, FORMULA_TRIGGERS, MULTI_VALUE_SEPARATOR
+from initiatives.models import (
     ActionLever,
     CollaborativePractice,
     Initiative,
@@ -32,6 +24,9 @@ from .models import (
     Status,
     Theme,
 )
+from ssemap.text import plain_text
+from territories.models import Territory
+
 from .moderation import transition
 
 # Columns the import reads; the others of the export (commune name, EPCI, department, region,
@@ -64,7 +59,6 @@ TRUE_VALUES = {"1", "true", "yes", "oui", "x", "vrai"}
 FALSE_VALUES = {"", "0", "false", "no", "non", "faux"}
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
-SESSION_KEY = "initiative_import"
 
 
 class ImportRowForm(forms.ModelForm):
@@ -346,62 +340,3 @@ def apply(plan, *, by, publish=False):
             else:
                 updated += 1
     return created, updated
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_(
-            "The columns of the CSV export; several values separated by | with their slugs; "
-            "; or , as the delimiter; UTF-8."
-        ),
-    )
-
-
-def _digest(text):
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def admin_import_view(model_admin, request):
-    """Upload → preview (what changes, every rejected row) → commit, or nothing."""
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": Initiative._meta,
-        "title": gettext("Import initiatives from a CSV file"),
-        "columns": IMPORTED_COLUMNS,
-    }
-    template = "admin/initiatives/initiative/import.html"
-    if request.method == "POST" and "commit" in request.POST:
-        stored = request.session.get(SESSION_KEY) or {}
-        if not stored or stored.get("digest") != request.POST.get("digest"):
-            messages.error(request, gettext("The preview expired: upload the file again."))
-            return HttpResponseRedirect(request.path)
-        plan = parse(stored["content"].encode())
-        if not plan.ok:
-            return TemplateResponse(
-                request, template, {**context, "plan": plan, "form": UploadForm()}
-            )
-        created, updated = apply(plan, by=request.user, publish=bool(request.POST.get("publish")))
-        del request.session[SESSION_KEY]
-        messages.success(
-            request,
-            gettext("Import done: %(created)d initiatives created, %(updated)d updated.")
-            % {"created": created, "updated": updated},
-        )
-        return HttpResponseRedirect(
-            reverse("admin:initiatives_initiative_changelist") + "?status=all"
-        )
-    if request.method == "POST":
-        form = UploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            content = upload.read(MAX_BYTES + 1)
-            plan = parse(content)
-            if plan.ok:
-                text = content.decode("utf-8-sig")
-                request.session[SESSION_KEY] = {"content": text, "digest": _digest(text)}
-                context["digest"] = _digest(text)
-            context.update(plan=plan, filename=upload.name)
-    else:
-        form = UploadForm()
-    return TemplateResponse(request, template, {**context, "form": form})

@@ -1,7 +1,6 @@
 """Public forms: submitting an initiative, suggesting a correction."""
 
 import io
-import re
 import uuid
 
 from django import forms
@@ -12,122 +11,26 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from initiatives.geo import distance_km
+from initiatives.models import CollaborativePractice, Initiative, LegalForm, LowTechQuality, Theme
 from ssemap.text import plain_text
+from territories.forms import CommuneField
 from territories.models import Territory
-
-from .geo import distance_km
-from .models import CollaborativePractice, Initiative, LegalForm, LowTechQuality, Theme
 
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 IMAGE_MAX_SIDE = 2000
-INSEE_CODE = re.compile(r"^(\d[\dAB]\d{3})$", re.IGNORECASE)
-POSTCODE = re.compile(r"^\d{5}$")
-NAME_AND_DEPARTMENT = re.compile(r"^(?P<name>.+?)\s*\((?P<dept>\w{2,3})\)$")
 SINGLE_LINE_FIELDS = ["name", "summary", "organisation", "address", "contact_phone"]
 MULTI_LINE_FIELDS = ["description"]
 
 
-def max_distance_km():
-    return getattr(settings, "SUBMISSION_MAX_DISTANCE_KM", 20)
-
-
-def image_max_bytes():
-    return getattr(settings, "SUBMISSION_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
-
-
-def resolve_commune(text, code=""):
-    """The commune meant by ``text`` (and the autocomplete's hidden ``code``), or a ValidationError.
-
-    Accepts what the autocomplete writes ("Plouhinec (29)"), an INSEE code, a postcode, or a
-    name when only one commune has it.
-    """
-    text = " ".join((text or "").split())
-    communes = Territory.objects.communes().select_related("department")
-    # The hidden code comes raw from the request: a NUL byte would be a database error.
-    if code and "\x00" not in code:
-        chosen = communes.filter(code=code).first()
-        if chosen is not None and str(chosen) == text:
-            return chosen
-    if not text:
-        raise forms.ValidationError(_("Choose the commune."), code="required")
-    if INSEE_CODE.match(text):
-        chosen = communes.filter(code=text.upper()).first()
-        if chosen:
-            return chosen
-    if POSTCODE.match(text):
-        matches = list(communes.filter(postcodes__contains=text)[:6])
-        matches = [c for c in matches if text in c.postcodes.split()]
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            raise forms.ValidationError(
-                _("Several communes share the postcode %(code)s: %(names)s. Type the name instead.")
-                % {"code": text, "names": ", ".join(str(c) for c in matches[:5])},
-                code="ambiguous",
-            )
-    match = NAME_AND_DEPARTMENT.match(text)
-    if match:
-        matches = list(
-            communes.filter(name__iexact=match["name"], department__code__iexact=match["dept"])
-        )
-        if len(matches) == 1:
-            return matches[0]
-        if len(matches) > 1:
-            raise forms.ValidationError(
-                _("Several communes match “%(text)s”: type the INSEE code instead.")
-                % {"text": text},
-                code="ambiguous",
-            )
-    matches = list(communes.filter(name__iexact=text)[:6])
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        raise forms.ValidationError(
-            _(
-                "Several communes are called %(name)s: %(choices)s. Add the department, e.g. “%(example)s”."
-            )
-            % {
-                "name": text,
-                "choices": ", ".join(str(c) for c in matches[:5]),
-                "example": str(matches[0]),
-            },
-            code="ambiguous",
-        )
-    raise forms.ValidationError(
-        _("No commune found for “%(text)s”. Type its name, postcode or INSEE code.")
-        % {"text": text},
-        code="unknown",
-    )
-
-
-class CommuneField(forms.CharField):
-    """A text input resolved to a commune; works with or without the autocomplete script."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 160)
-        kwargs.setdefault("error_messages", {"required": _("Choose the commune.")})
-        kwargs.setdefault(
-            "help_text",
-            _("Start typing its name, postcode or INSEE code, e.g. “Plouhinec (29)” or “29197”."),
-        )
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, Territory):
-            return str(value)
-        if isinstance(value, int):
-            return str(Territory.objects.filter(pk=value).first() or "")
-        return value
-
-
 def clean_image(upload):
     """A verified JPEG, PNG or WebP image, re-encoded without its metadata (EXIF, GPS, …)."""
-    if upload.size > image_max_bytes():
+    if upload.size > settings.SUBMISSION_IMAGE_MAX_BYTES:
         raise forms.ValidationError(
             _("The image is too large (%(size)s MB); the limit is %(limit)s MB.")
             % {
                 "size": round(upload.size / 1024 / 1024, 1),
-                "limit": image_max_bytes() // (1024 * 1024),
+                "limit": settings.SUBMISSION_IMAGE_MAX_BYTES // (1024 * 1024),
             },
             code="too_large",
         )
@@ -187,7 +90,12 @@ class ChoicesField(forms.ModelMultipleChoiceField):
 class InitiativeFieldsForm(forms.ModelForm):
     """The public fields of an initiative, cleaned for the public: no HTML, a real place."""
 
-    commune = CommuneField(label=_("Commune"))
+    commune = CommuneField(
+        label=_("Commune"),
+        help_text=_(
+            "Start typing its name, postcode or INSEE code, e.g. “Plouhinec (29)” or “29197”."
+        ),
+    )
     commune_code = forms.CharField(required=False, widget=forms.HiddenInput)
     latitude = forms.FloatField(
         label=_("Latitude"),
@@ -248,19 +156,21 @@ class InitiativeFieldsForm(forms.ModelForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.template_name = "forms_ssemap/submit_field.html"
+            field.template_name = "contributions/field.html"
         this_year = timezone.now().year
         self.fields["year_started"].validators.append(MaxValueValidator(this_year))
         self.fields["year_started"].widget.attrs["max"] = this_year
         if self.instance.pk and self.instance.commune_id:
             self.fields["commune_code"].initial = self.instance.commune.code
+        if self.is_bound:
+            self.fields["commune"].code = self.data.get("commune_code", "")
         self.fields["description"].max_length = 5000
         self.fields["description"].validators.append(MaxLengthValidator(5000))
         self.fields["description"].widget.attrs["maxlength"] = 5000
         self.fields["latitude"].help_text = _(
             "Filled in by the map; without it, the centre of the commune. "
             "It must be within %(km)s km of the commune."
-        ) % {"km": max_distance_km()}
+        ) % {"km": settings.SUBMISSION_MAX_DISTANCE_KM}
 
     def clean(self):
         cleaned = super().clean()
@@ -274,9 +184,6 @@ class InitiativeFieldsForm(forms.ModelForm):
             cleaned["low_tech"] = True
         self.clean_place(cleaned)
         return cleaned
-
-    def clean_commune(self):
-        return resolve_commune(self.cleaned_data.get("commune"), self.data.get("commune_code", ""))
 
     def clean_place(self, cleaned):
         commune = cleaned.get("commune")
@@ -295,7 +202,8 @@ class InitiativeFieldsForm(forms.ModelForm):
             )
             return
         if commune.has_coordinates and (
-            distance_km(lat, lon, commune.latitude, commune.longitude) > max_distance_km()
+            distance_km(lat, lon, commune.latitude, commune.longitude)
+            > settings.SUBMISSION_MAX_DISTANCE_KM
         ):
             self.add_error(
                 "latitude",
@@ -303,7 +211,7 @@ class InitiativeFieldsForm(forms.ModelForm):
                     "This point is more than %(km)s km from the centre of %(commune)s: "
                     "check the commune or move the pin."
                 )
-                % {"km": max_distance_km(), "commune": commune},
+                % {"km": settings.SUBMISSION_MAX_DISTANCE_KM, "commune": commune},
             )
 
 
@@ -356,7 +264,7 @@ class SubmissionForm(InitiativeFieldsForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["image"].help_text = _("Optional. JPEG, PNG or WebP, up to %(mb)s MB.") % {
-            "mb": image_max_bytes() // (1024 * 1024)
+            "mb": settings.SUBMISSION_IMAGE_MAX_BYTES // (1024 * 1024)
         }
         self.fields["image"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
 

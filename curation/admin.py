@@ -1,11 +1,9 @@
 """Curation in the Django admin: the review queue, moderation, corrections, merges, imports."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -15,11 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from territories.models import SizeClass, Territory
-
-from . import corrections, imports
-from .duplicates import duplicates_of, merge, merged_values
-from .models import (
+from contributions import corrections
+from initiatives.duplicates import duplicates_of
+from initiatives.models import (
     ActionLever,
     CollaborativePractice,
     Correction,
@@ -32,6 +28,11 @@ from .models import (
     TerritoryLever,
     Theme,
 )
+
+from . import views
+from .filters import CorrectionStatusFilter, RegionFilter, SizeClassFilter, StatusFilter
+from .forms import MapPointWidget, RejectForm
+from .merge import merge, merged_values
 from .moderation import TransitionError, allowed_targets, transition
 
 
@@ -55,78 +56,6 @@ class TerritoryLeverAdmin(admin.ModelAdmin):
     list_filter = ["lever"]
     search_fields = ["territory__name", "lever__name_fr", "text"]
     autocomplete_fields = ["territory", "lever"]
-
-
-# ---- Initiatives: filters ---------------------------------------------------------------------
-class StatusFilter(admin.SimpleListFilter):
-    """By status; with no choice made, the review queue (pending), so curators start there."""
-
-    title = _("status")
-    parameter_name = "status"
-    ALL = "all"
-
-    def lookups(self, request, model_admin):
-        return Status.choices
-
-    def value(self):
-        return super().value() or Status.PENDING
-
-    def choices(self, changelist):
-        yield {
-            "selected": self.value() == self.ALL,
-            "query_string": changelist.get_query_string({self.parameter_name: self.ALL}),
-            "display": _("All"),
-        }
-        for value, label in self.lookup_choices:
-            yield {
-                "selected": self.value() == value,
-                "query_string": changelist.get_query_string({self.parameter_name: value}),
-                "display": label,
-            }
-
-    def queryset(self, request, queryset):
-        if self.value() == self.ALL:
-            return queryset
-        return queryset.filter(status=self.value())
-
-
-class RegionFilter(admin.SimpleListFilter):
-    title = _("region")
-    parameter_name = "region"
-
-    def lookups(self, request, model_admin):
-        return [(str(r.pk), r.name) for r in Territory.objects.regions().only("pk", "name")]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(region_id=self.value()) if self.value() else queryset
-
-
-class SizeClassFilter(admin.SimpleListFilter):
-    title = _("size class")
-    parameter_name = "size_class"
-
-    def lookups(self, request, model_admin):
-        return SizeClass.choices
-
-    def queryset(self, request, queryset):
-        return queryset.filter(commune__size_class=self.value()) if self.value() else queryset
-
-
-# ---- Initiatives: the map widget --------------------------------------------------------------
-class MapPointWidget(forms.NumberInput):
-    """The longitude input, then a small Leaflet map whose pin writes latitude and longitude."""
-
-    template_name = "forms_ssemap/map_point_widget.html"
-
-    class Media:
-        css = {"all": ["leaflet/leaflet.css", "css/admin.css"]}
-        js = ["leaflet/leaflet.js", "js/admin-map.js"]
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        url, options = settings.LEAFLET_CONFIG["TILES"][0][1:3]
-        context["map"] = {"tiles": url, "attribution": options.get("attribution", "")}
-        return context
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -155,14 +84,6 @@ class CorrectionInline(admin.TabularInline):
     def link(self, correction):
         url = reverse("admin:initiatives_correction_change", args=[correction.pk])
         return format_html('<a href="{}">#{}</a>', url, correction.pk)
-
-
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for the rejection"),
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text=_("Kept with the decision, for the other curators."),
-    )
 
 
 @admin.register(Initiative)
@@ -422,18 +343,10 @@ class InitiativeAdmin(SimpleHistoryAdmin):
     def import_view(self, request):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
-        return imports.admin_import_view(self, request)
+        return views.import_initiatives(self, request)
 
 
 # ---- Corrections ------------------------------------------------------------------------------
-class CorrectionStatusFilter(StatusFilter):
-    def lookups(self, request, model_admin):
-        return CorrectionStatus.choices
-
-    def value(self):
-        return admin.SimpleListFilter.value(self) or CorrectionStatus.PENDING
-
-
 @admin.register(Correction)
 class CorrectionAdmin(admin.ModelAdmin):
     change_form_template = "admin/initiatives/correction/change_form.html"
@@ -540,10 +453,3 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-def pending_counts():
-    """What waits for the curators, for the admin index."""
-    counts = Initiative.objects.aggregate(pending=Count("pk", filter=Q(status=Status.PENDING)))
-    counts["corrections"] = Correction.objects.filter(status=CorrectionStatus.PENDING).count()
-    return counts

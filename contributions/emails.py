@@ -6,26 +6,15 @@ Sent after the transaction commits, so that nobody is told about a row that was 
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from curation.permissions import curator_addresses
+
 logger = logging.getLogger(__name__)
-CURATOR_GROUP = "curator"
-
-
-def curator_addresses():
-    """Active curators with an e-mail, plus ``settings.CURATOR_EMAILS``, without repeats."""
-    users = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=CURATOR_GROUP)
-        .exclude(email="")
-    )
-    addresses = list(users.values_list("email", flat=True)) + list(settings.CURATOR_EMAILS)
-    return list(dict.fromkeys(a.strip() for a in addresses if a and a.strip()))
 
 
 def _send(subject, template, context, recipients):
@@ -45,7 +34,7 @@ def notify_new_submission(initiative, *, review_url):
         with translation.override(settings.LANGUAGE_CODE):
             _send(
                 _("New initiative to review: %(name)s") % {"name": initiative.name},
-                "emails/submission_curators.txt",
+                "contributions/emails/submission_curators.txt",
                 {"initiative": initiative, "review_url": review_url},
                 curator_addresses(),
             )
@@ -61,7 +50,7 @@ def acknowledge_submission(initiative):
         with translation.override(language):
             _send(
                 _("We received your initiative “%(name)s”") % {"name": initiative.name},
-                "emails/submission_ack.txt",
+                "contributions/emails/submission_ack.txt",
                 {"initiative": initiative},
                 [initiative.submitter_email],
             )
@@ -74,7 +63,7 @@ def notify_new_correction(correction, *, review_url):
         with translation.override(settings.LANGUAGE_CODE):
             _send(
                 _("Correction suggested for %(name)s") % {"name": correction.initiative.name},
-                "emails/correction_curators.txt",
+                "contributions/emails/correction_curators.txt",
                 {"correction": correction, "review_url": review_url},
                 curator_addresses(),
             )

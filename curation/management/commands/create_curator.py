@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from initiatives.signals import ensure_curator_group
+from curation.permissions import ensure_curator_group
 
 
 class Command(BaseCommand):

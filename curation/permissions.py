@@ -1,5 +1,10 @@
-"""The curator group: created (and kept up to date) after every migrate."""
+"""The curator group: who curates, with exactly which permissions, and how to reach them.
 
+The group is created (and its permissions set again) after every migrate (CurationConfig).
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
 CURATOR_GROUP = "curator"
@@ -48,3 +53,14 @@ def ensure_curator_group(**kwargs):
     ]
     group.permissions.set(permissions)
     return group
+
+
+def curator_addresses():
+    """Active curators with an e-mail, plus ``settings.CURATOR_EMAILS``, without repeats."""
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=CURATOR_GROUP)
+        .exclude(email="")
+    )
+    addresses = list(users.values_list("email", flat=True)) + list(settings.CURATOR_EMAILS)
+    return list(dict.fromkeys(a.strip() for a in addresses if a and a.strip()))

@@ -16,10 +16,11 @@ every published initiative has gone through the review queue.
 """
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Initiative, Status, StatusChange
+from initiatives.models import Correction, CorrectionStatus, Initiative, Status, StatusChange
 
 ALLOWED_TRANSITIONS = {
     Status.PENDING: {Status.PUBLISHED, Status.REJECTED},
@@ -86,3 +87,10 @@ def transition(initiative, to_status, *, by, reason=""):
             reason=reason,
         )
     return change
+
+
+def pending_counts():
+    """What waits for the curators, for the admin index."""
+    counts = Initiative.objects.aggregate(pending=Count("pk", filter=Q(status=Status.PENDING)))
+    counts["corrections"] = Correction.objects.filter(status=CorrectionStatus.PENDING).count()
+    return counts
