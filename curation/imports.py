@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from initiatives.exports import EXPORT_COLUMNS, FORMULA_TRIGGERS, MULTI_VALUE_SEPARATOR
 from initiatives.models import (
+    CLASSIFICATION_FIELDS,
     ActionLever,
     CollaborativePractice,
     Initiative,
@@ -54,7 +55,6 @@ IMPORTED_COLUMNS = [
     "source_reference",
 ]
 MODEL_FIELDS = [c if c != "commune_code" else "commune" for c in IMPORTED_COLUMNS if c != "slug"]
-M2M_FIELDS = ["themes", "practices", "low_tech_qualities", "levers"]
 TRUE_VALUES = {"1", "true", "yes", "oui", "x", "vrai"}
 FALSE_VALUES = {"", "0", "false", "no", "non", "faux"}
 MAX_BYTES = 5 * 1024 * 1024
@@ -111,7 +111,7 @@ class ImportRowForm(forms.ModelForm):
 
 def comparable(name, value):
     """A field's value in a form that compares and displays well."""
-    if name in M2M_FIELDS:
+    if name in CLASSIFICATION_FIELDS:
         return " | ".join(sorted(item.slug for item in value))
     if name == "legal_form":
         return value.slug if value else ""
@@ -168,7 +168,7 @@ def row_data(record):
     data = {}
     for column in IMPORTED_COLUMNS:
         value = unformula((record.get(column) or "").strip())
-        if column in M2M_FIELDS:
+        if column in CLASSIFICATION_FIELDS:
             data[column] = [v.strip() for v in value.split(MULTI_VALUE_SEPARATOR) if v.strip()]
         elif column == "commune_code":
             data["commune"] = value
@@ -297,7 +297,7 @@ def snapshot(instance):
     values = {}
     for name in ["slug", *MODEL_FIELDS]:
         value = getattr(instance, name)
-        values[name] = comparable(name, value.all() if name in M2M_FIELDS else value)
+        values[name] = comparable(name, value.all() if name in CLASSIFICATION_FIELDS else value)
     return values
 
 

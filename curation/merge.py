@@ -2,6 +2,8 @@
 
 from django.db import transaction
 
+from initiatives.models import CLASSIFICATION_FIELDS
+
 # Fields a merge fills from the other record; text fields keep the longer value.
 MERGE_TEXT_FIELDS = [
     "summary",
@@ -16,7 +18,6 @@ MERGE_TEXT_FIELDS = [
     "submitter_email",
 ]
 MERGE_OTHER_FIELDS = ["legal_form", "year_started", "image"]
-MERGE_M2M_FIELDS = ["themes", "practices", "levers", "low_tech_qualities"]
 
 
 def merged_values(keep, drop):
@@ -45,7 +46,7 @@ def merge(keep, drop, *, by):
     with transaction.atomic():
         for field, value in merged_values(keep, drop).items():
             setattr(keep, field, value)
-        for field in MERGE_M2M_FIELDS:
+        for field in CLASSIFICATION_FIELDS:
             getattr(keep, field).add(*getattr(drop, field).all())
         drop.corrections.update(initiative=keep)
         drop.status_changes.update(initiative=keep)

@@ -3,7 +3,7 @@
 Multi-valued columns hold slugs separated by ``|``. Private fields never appear here.
 """
 
-from .models import Initiative
+from .models import CLASSIFICATION_FIELDS, Initiative
 
 EXPORT_COLUMNS = [
     "slug",
@@ -41,7 +41,7 @@ LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 
 # Columns that hold numbers: never prefixed, so that a spreadsheet reads them as numbers.
 NUMERIC_COLUMNS = {"low_tech", "latitude", "longitude", "year_started"}
-MULTI_VALUE_COLUMNS = {"themes", "practices", "low_tech_qualities", "levers"}
+MULTI_VALUE_COLUMNS = set(CLASSIFICATION_FIELDS)
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -53,9 +53,6 @@ def export_queryset(queryset):
     ).prefetch_related("themes", "practices", "low_tech_qualities", "levers")
 
 
-M2M_COLUMNS = ("themes", "practices", "low_tech_qualities", "levers")
-
-
 def export_rows(queryset, url_template, chunk_size=500):
     """``export_row`` of each initiative, reading ``chunk_size`` at a time.
 
@@ -63,7 +60,7 @@ def export_rows(queryset, url_template, chunk_size=500):
     row): per chunk, one query per many-to-many table gives (initiative, target) pairs, and the
     targets' slugs come from the small reference tables, read once.
     """
-    relations = {name: Initiative._meta.get_field(name) for name in M2M_COLUMNS}
+    relations = {name: Initiative._meta.get_field(name) for name in CLASSIFICATION_FIELDS}
     # pk → (rank, slug), the rank in the model's ordering: slugs listed as prefetching would.
     slug_of = {
         name: {

@@ -1,147 +1,20 @@
-"""SSE and low-tech initiatives and the vocabulary that classifies them."""
+"""An SSE or low-tech initiative: what it is, where, how to reach it, and its provenance."""
 
 import math
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from territories.models import Kind, Territory
 
-from .geo import BBox, distance_from, grid_position
-
-
-class SlugManager(models.Manager):
-    """Lets fixtures refer to reference data by slug, so reloading them updates in place."""
-
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
-class BilingualNamed(models.Model):
-    """Reference data named in French and English; ``name`` follows the active language."""
-
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name_fr = models.CharField(_("name (French)"), max_length=150)
-    name_en = models.CharField(_("name (English)"), max_length=150)
-    description_fr = models.TextField(_("description (French)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    objects = SlugManager()
-
-    class Meta:
-        abstract = True
-        ordering = ["position", "name_fr"]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.slug,)
-
-    @property
-    def name(self):
-        return self.name_en if get_language() == "en" else self.name_fr
-
-    @property
-    def description(self):
-        if get_language() == "en" and self.description_en:
-            return self.description_en
-        return self.description_fr
-
-
-class Theme(BilingualNamed):
-    class Meta(BilingualNamed.Meta):
-        verbose_name = _("theme")
-        verbose_name_plural = _("themes")
-
-
-class CollaborativePractice(BilingualNamed):
-    class Meta(BilingualNamed.Meta):
-        verbose_name = _("collaborative practice")
-        verbose_name_plural = _("collaborative practices")
-
-
-class LegalForm(BilingualNamed):
-    class Meta(BilingualNamed.Meta):
-        verbose_name = _("legal form")
-        verbose_name_plural = _("legal forms")
-
-
-class LowTechQuality(BilingualNamed):
-    """One of the five qualities of a low-tech answer: simple, agile, frugal, …"""
-
-    class Meta(BilingualNamed.Meta):
-        verbose_name = _("low-tech quality")
-        verbose_name_plural = _("low-tech qualities")
-
-
-class LeverFamily(models.TextChoices):
-    PROCUREMENT = "procurement", _("Public procurement")
-    ECONOMIC_DEVELOPMENT = "economic", _("Economic development")
-    AWARENESS = "awareness", _("Awareness and promotion")
-    FUNDING = "funding", _("Funding")
-    PREMISES = "premises", _("Premises and land")
-    PARTICIPATION = "participation", _("Citizen participation")
-    GOVERNANCE = "governance", _("Ways of acting")
-
-
-class ActionLever(BilingualNamed):
-    """What a local authority can do to support SSE (seeds 001 and 004)."""
-
-    family = models.CharField(_("family"), max_length=16, choices=LeverFamily.choices)
-    source = models.CharField(_("source"), max_length=200, blank=True)
-
-    class Meta(BilingualNamed.Meta):
-        verbose_name = _("action lever")
-        verbose_name_plural = _("action levers")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(family__in=LeverFamily.values), name="lever_family_valid"
-            )
-        ]
-
-    def get_absolute_url(self):
-        return reverse("levers:detail", args=[self.slug])
-
-
-class TerritoryLever(models.Model):
-    """A territory's use of an action lever, in its own words."""
-
-    territory = models.ForeignKey(
-        Territory, verbose_name=_("territory"), on_delete=models.CASCADE, related_name="levers"
-    )
-    lever = models.ForeignKey(
-        ActionLever, verbose_name=_("lever"), on_delete=models.CASCADE, related_name="uses"
-    )
-    text = models.TextField(_("what the territory does"), blank=True)
-    since = models.PositiveSmallIntegerField(_("since (year)"), null=True, blank=True)
-    source = models.CharField(_("source"), max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["territory__name", "lever__position"]
-        verbose_name = _("territory's use of a lever")
-        verbose_name_plural = _("territories' use of levers")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["territory", "lever"], name="territorylever_unique_pair"
-            ),
-            models.CheckConstraint(
-                condition=Q(since__isnull=True) | Q(since__gte=1800, since__lte=2100),
-                name="territorylever_since_range",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.territory} — {self.lever}"
+from ..geo import BBox, distance_from, grid_position
+from .reference import ActionLever, CollaborativePractice, LegalForm, LowTechQuality, Theme
 
 
 class Status(models.TextChoices):
@@ -166,8 +39,9 @@ TERRITORY_COLUMN = {
     Kind.DEPARTMENT: "department",
     Kind.REGION: "region",
 }
-# The classifications an initiative has several of, by their many-to-many field.
-CLASSIFICATION_FIELDS = ("themes", "practices", "levers", "low_tech_qualities")
+# The classifications an initiative has several of: its many-to-many fields, in the order of
+# the export's columns.
+CLASSIFICATION_FIELDS = ("themes", "practices", "low_tech_qualities", "levers")
 
 
 class InitiativeQuerySet(models.QuerySet):
@@ -491,98 +365,3 @@ class Initiative(models.Model):
     @property
     def is_sample(self):
         return self.source == Source.SAMPLE
-
-
-class StatusChange(models.Model):
-    """One moderation decision: who moved an initiative from which status to which, and why."""
-
-    initiative = models.ForeignKey(
-        Initiative, on_delete=models.CASCADE, related_name="status_changes"
-    )
-    from_status = models.CharField(_("from"), max_length=12, choices=Status.choices)
-    to_status = models.CharField(_("to"), max_length=12, choices=Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
-
-    class Meta:
-        ordering = ["-at"]
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-
-    def __str__(self):
-        return f"{self.initiative}: {self.from_status} → {self.to_status}"
-
-
-class CorrectionStatus(models.TextChoices):
-    PENDING = "pending", _("Pending review")
-    ACCEPTED = "accepted", _("Accepted")
-    REFUSED = "refused", _("Refused")
-
-
-class Correction(models.Model):
-    """A change to a published initiative suggested by anyone, applied only once accepted."""
-
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="corrections")
-    proposed = models.JSONField(
-        _("proposed values"), help_text=_("Field name → proposed value, for changed fields only.")
-    )
-    message = models.TextField(_("message"), blank=True)
-    submitter_name = models.CharField(_("submitter's name"), max_length=120, blank=True)
-    submitter_email = models.EmailField(_("submitter's e-mail"), blank=True)
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=CorrectionStatus.choices,
-        default=CorrectionStatus.PENDING,
-        db_index=True,
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    class Meta:
-        ordering = ["created_at"]
-        verbose_name = _("suggested correction")
-        verbose_name_plural = _("suggested corrections")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=CorrectionStatus.values), name="correction_status_valid"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.initiative} ({self.get_status_display()})"
-
-
-class DataVersion(models.Model):
-    """One row counting the changes to public data, bumped by database triggers (migration 0003).
-
-    Triggers see every write — admin forms, bulk actions, ``QuerySet.update()``, imports — on
-    initiatives, their many-to-many links, reference data and territories, so a cache keyed on
-    this version (initiatives/caching.py) never serves stale data, in any worker.
-    """
-
-    version = models.BigIntegerField(default=0)
-    changed_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("data version")
-        default_permissions = ()
-
-    def __str__(self):
-        return f"{self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -1,0 +1,50 @@
+"""SSE and low-tech initiatives and the vocabulary that classifies them.
+
+One package, one module per concept; everything is importable from ``initiatives.models``.
+"""
+
+from .initiative import (
+    CLASSIFICATION_FIELDS,
+    TERRITORY_COLUMN,
+    Initiative,
+    InitiativeQuerySet,
+    Source,
+    Status,
+    initiative_image_path,
+)
+from .reference import (
+    ActionLever,
+    BilingualNamed,
+    CollaborativePractice,
+    LegalForm,
+    LeverFamily,
+    LowTechQuality,
+    SlugManager,
+    TerritoryLever,
+    Theme,
+)
+from .review import Correction, CorrectionStatus, StatusChange
+from .version import DataVersion
+
+__all__ = [
+    "CLASSIFICATION_FIELDS",
+    "TERRITORY_COLUMN",
+    "ActionLever",
+    "BilingualNamed",
+    "CollaborativePractice",
+    "Correction",
+    "CorrectionStatus",
+    "DataVersion",
+    "Initiative",
+    "InitiativeQuerySet",
+    "LegalForm",
+    "LeverFamily",
+    "LowTechQuality",
+    "SlugManager",
+    "Source",
+    "Status",
+    "StatusChange",
+    "TerritoryLever",
+    "Theme",
+    "initiative_image_path",
+]
