@@ -1,5 +1,19 @@
+"""Fixtures shared by the whole suite (pytest finds them here: no import needed)."""
+
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
+
+from tests.directory_world import build_world
+from tests.scale_world import make_communes
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Pages and map data are cached on the data version; every test starts afresh all the same."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -12,3 +26,15 @@ def reference_data(db):
 def real_territories(db):
     """Every region, department, EPCI and commune of the shipped open-data fixture."""
     call_command("load_territories", verbosity=0)
+
+
+@pytest.fixture
+def world(db):
+    """A small, fully known directory (tests/directory_world.py)."""
+    return build_world()
+
+
+@pytest.fixture
+def communes(reference_data):
+    """Forty communes over mainland France, for the many-initiatives tests (tests/scale_world.py)."""
+    return make_communes()

@@ -6,9 +6,6 @@ commune in another intercommunality; a medium city in the second region.
 
 from dataclasses import dataclass
 
-import pytest
-from django.core.cache import cache
-
 from initiatives.models import Source
 from territories.models import EpciKind
 from tests.factories import (
@@ -50,16 +47,7 @@ class World:
     pending: object  # city, food: never public
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Map data and exports are cached on the data version: start every test afresh."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def world(db):
+def build_world():
     region = RegionFactory(name="Rhône-Alpes test", slug="rhone-alpes-test")
     other_region = RegionFactory(
         name="Bretagne test", slug="bretagne-test", latitude=48.0, longitude=-3.0

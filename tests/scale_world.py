@@ -4,9 +4,6 @@ Forty communes on a grid over mainland France (factories), the reference data, a
 ``generate_samples`` — the bulk generator the benchmark databases use — to add initiatives.
 """
 
-import pytest
-from django.core.cache import cache
-
 from initiatives.demo import generate_samples
 from territories.models import EpciKind
 from tests.factories import CommuneFactory, EpciFactory
@@ -15,16 +12,7 @@ LATITUDES = (43.3, 44.8, 46.2, 47.6, 48.9)
 LONGITUDES = (-1.2, 0.4, 1.9, 3.3, 4.8, 5.9, 6.6, 7.3)
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Pages cache on the data version; each test starts with an empty cache all the same."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def communes(reference_data):
+def make_communes():
     """Forty communes across France, in two intercommunalities (one a metropolis)."""
     metropolis = EpciFactory(epci_kind=EpciKind.METROPOLE, slug="metropole-test")
     other = EpciFactory(department=metropolis.department)

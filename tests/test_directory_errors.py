@@ -1,11 +1,8 @@
-# ruff: noqa: F811  (the world fixture is imported, then requested by name)
 """Malformed parameters give a clear 400 (or 404 for a page past the end), never a 500."""
 
 import json
 
 import pytest
-
-from tests.directory_world import _empty_cache, world  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 

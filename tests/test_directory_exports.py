@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (the world fixture is imported, then requested by name)
 """Map data and open-data exports hold exactly the directory's results (initiatives/api.py)."""
 
 import csv
@@ -10,7 +9,6 @@ import pytest
 from django.http import StreamingHttpResponse
 
 from initiatives.exports import EXPORT_COLUMNS
-from tests.directory_world import _empty_cache, world  # noqa: F401  (fixtures)
 from tests.factories import InitiativeFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (the world fixture is imported, then requested by name)
 """The directory's filters, facets, chips, search and sort (initiatives/filters.py, directory.py)."""
 
 import re
@@ -6,7 +5,6 @@ import re
 import pytest
 from django.db import connection
 
-from tests.directory_world import _empty_cache, world  # noqa: F401  (fixtures)
 from tests.factories import InitiativeFactory
 
 pytestmark = pytest.mark.django_db

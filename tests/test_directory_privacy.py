@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (the world fixture is imported, then requested by name)
 """Unpublished initiatives and private fields never reach a public page, map or export."""
 
 import json
@@ -6,7 +5,6 @@ import json
 import pytest
 
 from initiatives.models import Status
-from tests.directory_world import _empty_cache, world  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,6 @@ from django.test.utils import CaptureQueriesContext
 
 from initiatives.models import TerritoryLever
 from territories.models import EpciKind
-from tests.directory_world import _empty_cache  # noqa: F401  (fixture)
 from tests.factories import (
     CommuneFactory,
     EpciFactory,

@@ -1,7 +1,5 @@
 """Cached map data and facet counts follow every change at once; HTTP validators with them."""
 
-# ruff: noqa: F811 (the fixtures imported from tests.scale_world are arguments here)
-
 import json
 import re
 
@@ -10,7 +8,7 @@ from django.utils import timezone
 from initiatives.caching import data_version
 from initiatives.models import Initiative, Status, Theme
 from tests.factories import PendingInitiativeFactory
-from tests.scale_world import _empty_cache, add_samples, communes  # noqa: F401 (fixtures)
+from tests.scale_world import add_samples
 
 MAP = "/api/initiatives.geojson?zoom=5&bbox=-6,41,10,51.5"
 

@@ -1,7 +1,5 @@
 """Exports stream: the response starts before the rows are read, and reads them in chunks."""
 
-# ruff: noqa: F811 (the fixtures imported from tests.scale_world are arguments here)
-
 import csv
 import io
 import json
@@ -13,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from initiatives.api import EXPORT_CHUNK_SIZE
 from initiatives.models import Initiative
-from tests.scale_world import _empty_cache, add_samples, communes  # noqa: F401 (fixtures)
+from tests.scale_world import add_samples
 
 
 def initiative_queries(queries):

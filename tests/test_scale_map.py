@@ -1,14 +1,12 @@
 """Map data stays small at any size: clusters at low zoom, points when they fit."""
 
-# ruff: noqa: F811 (the fixtures imported from tests.scale_world are arguments here)
-
 import json
 
 from initiatives.geo import world_x, world_y
 from initiatives.mapdata import MAX_POINTS
 from initiatives.models import Initiative
 from tests.factories import CommuneFactory, InitiativeFactory
-from tests.scale_world import _empty_cache, add_samples, communes  # noqa: F401 (fixtures)
+from tests.scale_world import add_samples
 
 FRANCE = "bbox=-6,41,10,51.5"
 

@@ -1,14 +1,12 @@
 """The database work of each page does not grow with the data: same query count at 10 and 1,000."""
 
-# ruff: noqa: F811 (the fixtures imported from tests.scale_world are arguments here)
-
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from initiatives.models import Initiative
-from tests.scale_world import _empty_cache, add_samples, communes  # noqa: F401 (fixtures)
+from tests.scale_world import add_samples
 
 PAGES = [
     "/",
