@@ -87,6 +87,17 @@ class ChoicesField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+def coordinate_field(label, limit):
+    """A latitude (``limit`` 90) or longitude (180) in degrees; optional: the map fills it."""
+    return forms.FloatField(
+        label=label,
+        required=False,
+        min_value=-limit,
+        max_value=limit,
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+
+
 class InitiativeFieldsForm(forms.ModelForm):
     """The public fields of an initiative, cleaned for the public: no HTML, a real place."""
 
@@ -97,20 +108,8 @@ class InitiativeFieldsForm(forms.ModelForm):
         ),
     )
     commune_code = forms.CharField(required=False, widget=forms.HiddenInput)
-    latitude = forms.FloatField(
-        label=_("Latitude"),
-        required=False,
-        min_value=-90,
-        max_value=90,
-        widget=forms.NumberInput(attrs={"step": "any"}),
-    )
-    longitude = forms.FloatField(
-        label=_("Longitude"),
-        required=False,
-        min_value=-180,
-        max_value=180,
-        widget=forms.NumberInput(attrs={"step": "any"}),
-    )
+    latitude = coordinate_field(_("Latitude"), 90)
+    longitude = coordinate_field(_("Longitude"), 180)
     legal_form = forms.ModelChoiceField(
         label=_("Legal form"), queryset=LegalForm.objects.all(), required=False
     )

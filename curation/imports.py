@@ -32,28 +32,8 @@ from .moderation import transition
 
 # Columns the import reads; the others of the export (commune name, EPCI, department, region,
 # source, updated_at, url) are derived or managed here, so they are ignored when present.
-IMPORTED_COLUMNS = [
-    "slug",
-    "name",
-    "summary",
-    "description",
-    "organisation",
-    "legal_form",
-    "themes",
-    "practices",
-    "low_tech",
-    "low_tech_qualities",
-    "levers",
-    "commune_code",
-    "address",
-    "latitude",
-    "longitude",
-    "website",
-    "contact_email",
-    "contact_phone",
-    "year_started",
-    "source_reference",
-]
+DERIVED_COLUMNS = {"commune", "epci", "department", "region", "source", "updated_at", "url"}
+IMPORTED_COLUMNS = [column for column in EXPORT_COLUMNS if column not in DERIVED_COLUMNS]
 MODEL_FIELDS = [c if c != "commune_code" else "commune" for c in IMPORTED_COLUMNS if c != "slug"]
 TRUE_VALUES = {"1", "true", "yes", "oui", "x", "vrai"}
 FALSE_VALUES = {"", "0", "false", "no", "non", "faux"}

@@ -72,7 +72,7 @@ class BBoxField(forms.CharField):
         south, north = max(south, -90.0), min(north, 90.0)
         if west >= east or south >= north:
             raise forms.ValidationError(self.error_messages["range"], code="range")
-        return BBox((west, south, east, north))
+        return BBox(west, south, east, north)
 
 
 class DirectoryForm(forms.Form):
@@ -92,11 +92,24 @@ class DirectoryForm(forms.Form):
 
 
 class SlugMultipleChoiceFilter(filters.ModelMultipleChoiceFilter):
-    """Several reference objects given by slug, any of them matching."""
+    """Several reference objects given by slug, any of them matching, offered as checkboxes."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
         super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            # Built per FilterSet, so in the language of the request: the message names the
+            # filter and the unknown value.
+            unknown = {"label": self.label}
+            self.extra["error_messages"] = {
+                "invalid_choice": _("Unknown value in “%(label)s”: “%%(value)s”.") % unknown,
+                "invalid_pk_value": _("Unknown value in “%(label)s”: “%%(pk)s”.") % unknown,
+            }
+        return super().field
 
 
 class BBoxFilter(filters.Filter):
@@ -116,27 +129,23 @@ class InitiativeFilterSet(filters.FilterSet):
         queryset=Theme.objects.all(),
         method="filter_m2m",
         field_name="themes",
-        widget=forms.CheckboxSelectMultiple,
     )
     practice = SlugMultipleChoiceFilter(
         label=_("Collaborative practices"),
         queryset=CollaborativePractice.objects.all(),
         method="filter_m2m",
         field_name="practices",
-        widget=forms.CheckboxSelectMultiple,
     )
     lever = SlugMultipleChoiceFilter(
         label=_("Action levers"),
         queryset=ActionLever.objects.all(),
         method="filter_m2m",
         field_name="levers",
-        widget=forms.CheckboxSelectMultiple,
     )
     legal_form = SlugMultipleChoiceFilter(
         label=_("Legal forms"),
         queryset=LegalForm.objects.all(),
         method="filter_legal_form",
-        widget=forms.CheckboxSelectMultiple,
     )
     size_class = filters.MultipleChoiceFilter(
         label=_("Size of the commune"),
@@ -173,14 +182,6 @@ class InitiativeFilterSet(filters.FilterSet):
         if queryset is None:
             queryset = Initiative.objects.published()
         super().__init__(data, queryset, **kwargs)
-        for name in ("theme", "practice", "lever", "legal_form"):
-            label = self.filters[name].label
-            self.filters[name].extra["error_messages"] = {
-                "invalid_choice": _("Unknown value in “%(label)s”: “%%(value)s”.")
-                % {"label": label},
-                "invalid_pk_value": _("Unknown value in “%(label)s”: “%%(pk)s”.")
-                % {"label": label},
-            }
         self.filters["territory"].extra["error_messages"] = {
             "invalid_choice": _("Unknown territory.")
         }

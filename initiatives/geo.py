@@ -7,6 +7,7 @@ on SQLite and PostgreSQL alike, with no trigonometry in SQL.
 """
 
 import math
+from typing import NamedTuple
 
 from django.db.models import F, Value
 
@@ -47,24 +48,13 @@ KM_PER_DEGREE = 111.2  # of latitude, and of longitude at the equator
 EARTH_RADIUS_KM = 6371.0
 
 
-class BBox(tuple):
-    """West, south, east, north in degrees."""
+class BBox(NamedTuple):
+    """A bounding box in degrees."""
 
-    @property
-    def west(self):
-        return self[0]
-
-    @property
-    def south(self):
-        return self[1]
-
-    @property
-    def east(self):
-        return self[2]
-
-    @property
-    def north(self):
-        return self[3]
+    west: float
+    south: float
+    east: float
+    north: float
 
     def contains(self, longitude, latitude):
         return self.west <= longitude <= self.east and self.south <= latitude <= self.north
@@ -78,7 +68,7 @@ def box_around(latitude, longitude, radius_km):
     """The bounding box of a circle of ``radius_km`` around a point (for index range scans)."""
     dlat = radius_km / KM_PER_DEGREE
     dlon = radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(latitude)), 0.01))
-    return BBox((longitude - dlon, latitude - dlat, longitude + dlon, latitude + dlat))
+    return BBox(longitude - dlon, latitude - dlat, longitude + dlon, latitude + dlat)
 
 
 def distance_km(lat1, lon1, lat2, lon2):

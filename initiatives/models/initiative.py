@@ -97,7 +97,7 @@ class InitiativeQuerySet(models.QuerySet):
         )
         if box["south"] is None:
             return None
-        return BBox((box["west"], box["south"], box["east"], box["north"]))
+        return BBox(box["west"], box["south"], box["east"], box["north"])
 
     def nearest(self, latitude, longitude, count):
         """The ``count`` initiatives nearest to a point, as a list.
@@ -132,6 +132,13 @@ class InitiativeQuerySet(models.QuerySet):
         return self.select_related("commune", "commune__department", "legal_form").prefetch_related(
             "themes", "practices"
         )
+
+
+def commune_container(on_delete):
+    """A territory containing the initiative's commune, copied from it on save."""
+    return models.ForeignKey(
+        Territory, on_delete=on_delete, null=True, blank=True, editable=False, related_name="+"
+    )
 
 
 def initiative_image_path(instance, filename):
@@ -180,30 +187,9 @@ class Initiative(models.Model):
         limit_choices_to={"kind": Kind.COMMUNE},
     )
     # The commune's containers (TERRITORY_COLUMN), copied on save.
-    epci = models.ForeignKey(
-        Territory,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-    department = models.ForeignKey(
-        Territory,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-    region = models.ForeignKey(
-        Territory,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    epci = commune_container(models.SET_NULL)
+    department = commune_container(models.PROTECT)
+    region = commune_container(models.PROTECT)
     address = models.CharField(_("street address"), max_length=250, blank=True)
     latitude = models.FloatField(_("latitude"))
     longitude = models.FloatField(_("longitude"))
