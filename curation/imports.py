@@ -16,14 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from initiatives.exports import EXPORT_COLUMNS, FORMULA_TRIGGERS, MULTI_VALUE_SEPARATOR
 from initiatives.models import (
     CLASSIFICATION_FIELDS,
-    ActionLever,
-    CollaborativePractice,
     Initiative,
     LegalForm,
-    LowTechQuality,
     Source,
     Status,
-    Theme,
 )
 from ssemap.text import plain_text
 from territories.models import Territory
@@ -47,16 +43,6 @@ class ImportRowForm(forms.ModelForm):
     legal_form = forms.ModelChoiceField(
         LegalForm.objects.all(), to_field_name="slug", required=False
     )
-    themes = forms.ModelMultipleChoiceField(Theme.objects.all(), to_field_name="slug")
-    practices = forms.ModelMultipleChoiceField(
-        CollaborativePractice.objects.all(), to_field_name="slug", required=False
-    )
-    low_tech_qualities = forms.ModelMultipleChoiceField(
-        LowTechQuality.objects.all(), to_field_name="slug", required=False
-    )
-    levers = forms.ModelMultipleChoiceField(
-        ActionLever.objects.all(), to_field_name="slug", required=False
-    )
     commune = forms.ModelChoiceField(
         Territory.objects.communes(),
         to_field_name="code",
@@ -73,6 +59,11 @@ class ImportRowForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
+        for name in CLASSIFICATION_FIELDS:  # by slug; at least one theme
+            model = Initiative._meta.get_field(name).related_model
+            self.fields[name] = forms.ModelMultipleChoiceField(
+                model.objects.all(), to_field_name="slug", required=name == "themes"
+            )
 
     def clean(self):
         cleaned = super().clean()

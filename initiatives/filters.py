@@ -14,7 +14,7 @@ from territories.forms import CommuneField
 from territories.models import SizeClass, Territory
 
 from .geo import BBox, distance_from
-from .models import ActionLever, CollaborativePractice, Initiative, LegalForm, Theme
+from .models import Initiative, LegalForm
 from .search import name_sort_key, search
 
 MAX_QUERY_LENGTH = 200
@@ -112,6 +112,17 @@ class SlugMultipleChoiceFilter(filters.ModelMultipleChoiceFilter):
         return super().field
 
 
+class ClassificationFilter(SlugMultipleChoiceFilter):
+    """Initiatives with any of the chosen values of the many-to-many ``field_name``."""
+
+    def __init__(self, field_name, **kwargs):
+        model = Initiative._meta.get_field(field_name).related_model
+        super().__init__(field_name=field_name, queryset=model.objects.all(), **kwargs)
+
+    def filter(self, qs, value):
+        return qs.with_any(self.field_name, [obj.pk for obj in value])
+
+
 class BBoxFilter(filters.Filter):
     field_class = BBoxField
 
@@ -124,24 +135,9 @@ class InitiativeFilterSet(filters.FilterSet):
     q = filters.CharFilter(
         label=_("Search"), method="filter_search", max_length=MAX_QUERY_LENGTH, strip=True
     )
-    theme = SlugMultipleChoiceFilter(
-        label=_("Themes"),
-        queryset=Theme.objects.all(),
-        method="filter_m2m",
-        field_name="themes",
-    )
-    practice = SlugMultipleChoiceFilter(
-        label=_("Collaborative practices"),
-        queryset=CollaborativePractice.objects.all(),
-        method="filter_m2m",
-        field_name="practices",
-    )
-    lever = SlugMultipleChoiceFilter(
-        label=_("Action levers"),
-        queryset=ActionLever.objects.all(),
-        method="filter_m2m",
-        field_name="levers",
-    )
+    theme = ClassificationFilter("themes", label=_("Themes"))
+    practice = ClassificationFilter("practices", label=_("Collaborative practices"))
+    lever = ClassificationFilter("levers", label=_("Action levers"))
     legal_form = SlugMultipleChoiceFilter(
         label=_("Legal forms"),
         queryset=LegalForm.objects.all(),
@@ -212,10 +208,6 @@ class InitiativeFilterSet(filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return search(queryset, value)
-
-    def filter_m2m(self, queryset, name, value):
-        # ``name`` is the filter's field_name: the many-to-many field.
-        return queryset.with_any(name, [obj.pk for obj in value])
 
     def filter_legal_form(self, queryset, name, value):
         return queryset.filter(legal_form__in=value)
