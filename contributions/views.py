@@ -15,7 +15,7 @@ from territories.forms import resolve_commune
 from . import emails
 from .corrections import changed_values
 from .forms import CorrectionForm, SubmissionForm
-from .ratelimit import count_submission, rate_limited, too_many
+from .ratelimit import allow_submission, too_many
 
 
 def submit(request):
@@ -23,10 +23,10 @@ def submit(request):
     template = "contributions/submit.html"
     if request.method == "POST":
         form = SubmissionForm(request.POST, request.FILES)
-        if rate_limited(request):
+        # Every attempt counts, valid or not: each costs the server work (an image to check…).
+        if not allow_submission(request):
             return too_many(request, template, {"form": form})
         if form.is_bot:
-            count_submission(request)
             return redirect("contributions:submit_done")
         if form.is_valid():
             with transaction.atomic():
@@ -36,7 +36,6 @@ def submit(request):
                 )
                 emails.notify_new_submission(initiative, review_url=review_url)
                 emails.acknowledge_submission(initiative)
-            count_submission(request)
             return redirect("contributions:submit_done")
     else:
         form = SubmissionForm()
@@ -55,10 +54,9 @@ def correct(request, slug):
     if request.method == "POST":
         form = CorrectionForm(request.POST, instance=Initiative.objects.get(pk=initiative.pk))
         context["form"] = form
-        if rate_limited(request):
+        if not allow_submission(request):
             return too_many(request, template, context)
         if form.is_bot:
-            count_submission(request)
             return redirect("contributions:correct_done", slug=slug)
         if form.is_valid():
             proposed = changed_values(initiative, form.cleaned_data)
@@ -79,7 +77,6 @@ def correct(request, slug):
                         reverse("admin:initiatives_correction_change", args=[correction.pk])
                     )
                     emails.notify_new_correction(correction, review_url=review_url)
-                count_submission(request)
                 return redirect("contributions:correct_done", slug=slug)
     else:
         context["form"] = CorrectionForm(instance=initiative)

@@ -198,9 +198,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ssemap <noreply@ssema
 # Who is told about new submissions, besides the members of the curator group.
 CURATOR_EMAILS = env_list("CURATOR_EMAILS")
 
-# Public submission form: submissions (initiatives + corrections) per client address per hour,
-# how far from the commune's centre the pin may be, and the largest image accepted.
-SUBMISSION_RATE_LIMIT = int(os.environ.get("SUBMISSION_RATE_LIMIT", "5"))
+# Public submission form: attempts (initiatives + corrections, valid or not) per client address
+# per hour, how far from the commune's centre the pin may be, and the largest image accepted.
+SUBMISSION_RATE_LIMIT = int(os.environ.get("SUBMISSION_RATE_LIMIT", "10"))
+# Duplicate hints (/api/duplicates/), asked as one types: per address per window.
+DUPLICATE_HINT_RATE_LIMIT = int(os.environ.get("DUPLICATE_HINT_RATE_LIMIT", "120"))
+DUPLICATE_HINT_RATE_WINDOW_SECONDS = 600
 SUBMISSION_MAX_DISTANCE_KM = 20
 SUBMISSION_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 
