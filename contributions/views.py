@@ -1,5 +1,6 @@
 """Public views: submit an initiative, suggest a correction, and the duplicate hints."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import JsonResponse
@@ -8,14 +9,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from initiatives.caching import cached
 from initiatives.duplicates import find_duplicates
 from initiatives.models import Correction, Initiative
+from ssemap.text import normalise_name
 from territories.forms import resolve_commune
 
 from . import emails
 from .corrections import changed_values
 from .forms import CorrectionForm, SubmissionForm
-from .ratelimit import allow_submission, too_many
+from .ratelimit import allow, allow_submission, too_many
 
 
 def submit(request):
@@ -90,14 +93,37 @@ def correct_done(request, slug):
 
 @require_GET
 def duplicates(request):
-    """Published initiatives with a name like ``name`` near ``commune`` (a code or a label)."""
-    name = "".join(ch for ch in request.GET.get("name", "")[:150] if ch.isprintable())
-    commune_text = "".join(ch for ch in request.GET.get("commune", "")[:160] if ch.isprintable())
+    """Published initiatives with a name like ``name`` near ``commune`` (a code or a label).
+
+    Asked as one types, so rate-limited per address and cached on the commune and the
+    normalised name (and the data version): the same question costs the database once.
+    """
+    name = " ".join(request.GET.get("name", "")[:150].split())
+    commune_text = request.GET.get("commune", "")[:160]
+    if not normalise_name(name) or not commune_text.strip():
+        return JsonResponse({"results": []})
+    if not allow(
+        request,
+        "duplicates",
+        settings.DUPLICATE_HINT_RATE_LIMIT,
+        settings.DUPLICATE_HINT_RATE_WINDOW_SECONDS,
+    ):
+        message = _("Too many requests for suggestions: try again in a few minutes.")
+        return JsonResponse({"results": [], "errors": [message]}, status=429)
     try:
         commune = resolve_commune(commune_text)
     except ValidationError:  # unknown or ambiguous: no hint rather than an error
         return JsonResponse({"results": []})
-    results = [
+    results = cached(
+        "duplicate-hints",
+        (commune.code, normalise_name(name)),
+        lambda: duplicate_hints(name, commune),
+    )
+    return JsonResponse({"results": results})
+
+
+def duplicate_hints(name, commune):
+    return [
         {
             "name": initiative.name,
             "commune": str(initiative.commune),
@@ -107,4 +133,3 @@ def duplicates(request):
         }
         for initiative, score in find_duplicates(name, commune)
     ]
-    return JsonResponse({"results": results})
