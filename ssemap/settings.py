@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "leaflet",
     "simple_history",
     "axes",
+    # The task queue in the database (TASK_BACKEND=database) and its worker, `make worker`.
+    "django_tasks_db",
     # The apps of ssemap, by audience and concept (docs/ARCHITECTURE.md).
     "territories",
     "initiatives",
@@ -194,6 +196,19 @@ if os.environ.get("EMAIL_BACKEND", "smtp" if PRODUCTION else "console") == "smtp
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# E-mail leaves the request as a task (contributions/emails.py). "database": queued in the
+# database and sent by a worker (`make worker`, docs/DEPLOY.md), retried on failure — the
+# production default; "immediate": sent during the request, for development's console mail.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASK_BACKEND = os.environ.get("TASK_BACKEND", "database" if PRODUCTION else "immediate")
+if TASK_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASK_BACKEND={TASK_BACKEND!r} is not one of {', '.join(TASK_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ssemap <noreply@ssemap.localhost>")
 # Who is told about new submissions, besides the members of the curator group.
 CURATOR_EMAILS = env_list("CURATOR_EMAILS")
