@@ -1,5 +1,7 @@
 """Public views: submit an initiative, suggest a correction, and the duplicate hints."""
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +22,8 @@ from .corrections import changed_values
 from .forms import CorrectionForm, SubmissionForm
 from .ratelimit import allow, allow_submission, too_many
 
+logger = logging.getLogger(__name__)
+
 
 def submit(request):
     """The public form: a new initiative, stored as pending until a curator publishes it."""
@@ -32,13 +36,24 @@ def submit(request):
         if form.is_bot:
             return redirect("contributions:submit_done")
         if form.is_valid():
-            with transaction.atomic():
-                initiative = form.save()
-                review_url = request.build_absolute_uri(
-                    reverse("admin:initiatives_initiative_change", args=[initiative.pk])
+            try:
+                with transaction.atomic():
+                    initiative = form.save()
+                    review_url = request.build_absolute_uri(
+                        reverse("admin:initiatives_initiative_change", args=[initiative.pk])
+                    )
+                    emails.notify_new_submission(initiative, review_url=review_url)
+                    emails.acknowledge_submission(initiative)
+            except OSError:  # the image could not be written (a full or read-only disk)
+                logger.exception("Could not store the image of a submission")
+                form.add_error(
+                    "image",
+                    _(
+                        "We could not store your image just now, so nothing was sent yet. "
+                        "Send the form again without the image, or try again later."
+                    ),
                 )
-                emails.notify_new_submission(initiative, review_url=review_url)
-                emails.acknowledge_submission(initiative)
+                return render(request, template, {"form": form}, status=503)
             return redirect("contributions:submit_done")
     else:
         form = SubmissionForm()

@@ -125,3 +125,20 @@ def test_ordinary_addresses_are_accepted(client, form_data):
         "contact_email": "contact+velo@example.org",
     }
     assert client.post(SUBMIT, data).status_code == 302
+
+
+def test_an_unwritable_media_folder_is_a_clear_form_error_and_keeps_the_input(
+    client, form_data, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    settings.MEDIA_ROOT = blocker / "media"  # every write fails with a real OS error
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(SUBMIT, {**form_data, "image": image_upload("PNG")})
+    assert response.status_code == 503
+    assert "nothing was sent yet" in response.context["form"].errors["image"][0] or (
+        "rien n’a encore été envoyé" in response.context["form"].errors["image"][0]
+    )
+    assert 'value="Atelier vélo"' in response.text  # what was typed is still there
+    assert not Initiative.objects.exists()  # no half-stored submission
+    assert callbacks == []  # nobody is told about it
