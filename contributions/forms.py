@@ -344,6 +344,8 @@ class CorrectionForm(InitiativeFieldsForm):
         help_text=_("Optional and private: so that a curator can ask you a question."),
     )
     homepage = SubmitterFields.base_fields["homepage"]
+    # The signed fingerprints of the values the form showed (corrections.seen_token).
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
     is_bot = SubmitterFields.is_bot
 
     def clean_message(self):

@@ -18,7 +18,7 @@ from ssemap.text import normalise_name
 from territories.forms import resolve_commune
 
 from . import emails
-from .corrections import changed_values
+from .corrections import base_of, changed_values, read_seen, seen_token
 from .forms import CorrectionForm, SubmissionForm
 from .ratelimit import allow, allow_submission, too_many
 
@@ -77,7 +77,8 @@ def correct(request, slug):
         if form.is_bot:
             return redirect("contributions:correct_done", slug=slug)
         if form.is_valid():
-            proposed = changed_values(initiative, form.cleaned_data)
+            seen = read_seen(form.cleaned_data["seen"])
+            proposed = changed_values(initiative, form.cleaned_data, seen)
             if not proposed:
                 form.add_error(
                     None, _("Nothing was changed: edit the fields that are wrong, then send.")
@@ -87,6 +88,7 @@ def correct(request, slug):
                     correction = Correction.objects.create(
                         initiative=initiative,
                         proposed=proposed,
+                        base=base_of(initiative, proposed, seen),
                         message=form.cleaned_data["message"],
                         submitter_name=form.cleaned_data["submitter_name"],
                         submitter_email=form.cleaned_data["submitter_email"],
@@ -97,7 +99,9 @@ def correct(request, slug):
                     emails.notify_new_correction(correction, review_url=review_url)
                 return redirect("contributions:correct_done", slug=slug)
     else:
-        context["form"] = CorrectionForm(instance=initiative)
+        context["form"] = CorrectionForm(
+            instance=initiative, initial={"seen": seen_token(initiative)}
+        )
     return render(request, template, context)
 
 
