@@ -18,6 +18,7 @@ from django.db.models.lookups import Contains
 
 from ssemap.text import fold, normalise_name
 
+from .caching import cached
 from .geo import box_around
 from .models import Initiative
 from .search import name_sort_key
@@ -102,8 +103,16 @@ def similar_names(queryset, name):
 
 
 def duplicates_of(initiative, limit=5):
-    """Other initiatives (published or pending) that may be the same as ``initiative``."""
+    """Other initiatives (published or pending) that may be the same as ``initiative``.
+
+    Cached on the data version (``caching.cached``): the review queue asks it for every row
+    of every page, and the answer changes only when the data does.
+    """
     queryset = Initiative.objects.filter(status__in=["published", "pending"])
-    return find_duplicates(
-        initiative.name, initiative.commune, queryset=queryset, exclude=initiative, limit=limit
+    return cached(
+        "duplicates-of",
+        (initiative.pk, initiative.name, initiative.commune_id, limit),
+        lambda: find_duplicates(
+            initiative.name, initiative.commune, queryset=queryset, exclude=initiative, limit=limit
+        ),
     )

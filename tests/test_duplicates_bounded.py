@@ -74,3 +74,16 @@ def test_the_same_question_is_answered_from_the_cache(client, crowded_commune):
         again = client.get(url).json()
     assert again == first and first["results"]
     assert not [q for q in queries if "initiatives_initiative" in q["sql"]]
+
+
+def test_the_review_queue_asks_the_database_once_per_row_until_the_data_changes(crowded_commune):
+    from initiatives.duplicates import duplicates_of
+
+    pending = InitiativeFactory(
+        name="Repair cafe Tonkin", commune=crowded_commune, status="pending"
+    )
+    first = duplicates_of(pending)
+    assert [i.name for i, _ in first] == ["Repair café du Tonkin"]
+    with CaptureQueriesContext(connection) as queries:
+        assert duplicates_of(pending) == first
+    assert not [q for q in queries if "initiatives_initiative" in q["sql"]]
