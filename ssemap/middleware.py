@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ssemap.text import has_control_characters
 
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+DATA_SUFFIXES = (".csv", ".geojson", ".json")
 
 request_log = logging.getLogger("ssemap.requests")
 
@@ -89,11 +90,13 @@ class ControlCharactersMiddleware:
 
     @staticmethod
     def _refuse(request, names):
-        shown = [repr(n) if has_control_characters(n) else n for n in names][:10]
         reason = _("The value of “%(name)s” holds a control character (such as NUL).")
-        reasons = [reason % {"name": name} for name in shown]
-        if "api" in request.path.split("/")[1:3]:  # /api/… and /en/api/…
-            return JsonResponse({"errors": reasons}, status=400)
+        shown = {name: repr(name) if has_control_characters(name) else name for name in names}
+        errors = {shown[name]: [reason % {"name": shown[name]}] for name in names[:10]}
+        # Data answers (APIs, map data, exports) in the shape of the FilterSet's errors.
+        if "api" in request.path.split("/")[1:3] or request.path.endswith(DATA_SUFFIXES):
+            return JsonResponse({"errors": errors}, status=400)
+        reasons = [message for messages in errors.values() for message in messages]
         response = render(request, "errors/control_characters.html", {"reasons": reasons})
         response.status_code = 400
         return response
