@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "leaflet",
     "simple_history",
     "axes",
+    # The task queue in the database (TASK_BACKEND=database) and its worker, `make worker`.
+    "django_tasks_db",
     # The apps of ssemap, by audience and concept (docs/ARCHITECTURE.md).
     "territories",
     "initiatives",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Refuses NUL and other control characters in any parameter, in the visitor's language.
+    "ssemap.middleware.ControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -192,13 +196,29 @@ if os.environ.get("EMAIL_BACKEND", "smtp" if PRODUCTION else "console") == "smtp
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# E-mail leaves the request as a task (contributions/emails.py). "database": queued in the
+# database and sent by a worker (`make worker`, docs/DEPLOY.md), retried on failure — the
+# production default; "immediate": sent during the request, for development's console mail.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASK_BACKEND = os.environ.get("TASK_BACKEND", "database" if PRODUCTION else "immediate")
+if TASK_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASK_BACKEND={TASK_BACKEND!r} is not one of {', '.join(TASK_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ssemap <noreply@ssemap.localhost>")
 # Who is told about new submissions, besides the members of the curator group.
 CURATOR_EMAILS = env_list("CURATOR_EMAILS")
 
-# Public submission form: submissions (initiatives + corrections) per client address per hour,
-# how far from the commune's centre the pin may be, and the largest image accepted.
-SUBMISSION_RATE_LIMIT = int(os.environ.get("SUBMISSION_RATE_LIMIT", "5"))
+# Public submission form: attempts (initiatives + corrections, valid or not) per client address
+# per hour, how far from the commune's centre the pin may be, and the largest image accepted.
+SUBMISSION_RATE_LIMIT = int(os.environ.get("SUBMISSION_RATE_LIMIT", "10"))
+# Duplicate hints (/api/duplicates/), asked as one types: per address per window.
+DUPLICATE_HINT_RATE_LIMIT = int(os.environ.get("DUPLICATE_HINT_RATE_LIMIT", "120"))
+DUPLICATE_HINT_RATE_WINDOW_SECONDS = 600
 SUBMISSION_MAX_DISTANCE_KM = 20
 SUBMISSION_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 
