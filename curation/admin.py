@@ -32,7 +32,7 @@ from initiatives.models import (
 from . import views
 from .filters import CorrectionStatusFilter, RegionFilter, SizeClassFilter, StatusFilter
 from .forms import InitiativeAdminForm, MapPointWidget, RejectForm
-from .merge import merge, merged_values
+from .merge import MergeError, merge, merged_values
 from .moderation import TransitionError, allowed_targets, stored_status, transition
 
 
@@ -340,12 +340,25 @@ class InitiativeAdmin(SimpleHistoryAdmin):
 
     def merge_view(self, request, pk, other_pk):
         """Fold initiative ``pk`` into ``other_pk`` (kept), after a confirmation page."""
-        if not (self.has_change_permission(request) and self.has_delete_permission(request)):
+        if not self.has_change_permission(request):
             raise PermissionDenied
         drop = get_object_or_404(Initiative, pk=pk)
         keep = get_object_or_404(Initiative, pk=other_pk)
+        if keep.pk == drop.pk:
+            self.message_user(
+                request, _("An initiative cannot be merged into itself."), messages.ERROR
+            )
+            return HttpResponseRedirect(
+                reverse("admin:initiatives_initiative_change", args=[drop.pk])
+            )
         if request.method == "POST":
-            merge(keep, drop, by=request.user)
+            try:
+                merge(keep, drop, by=request.user)
+            except (MergeError, TransitionError) as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return HttpResponseRedirect(
+                    reverse("admin:initiatives_initiative_change", args=[drop.pk])
+                )
             self.message_user(
                 request,
                 _("“%(drop)s” was merged into “%(keep)s”.")
