@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from contributions import corrections
 from curation.moderation import TransitionError, transition
-from initiatives.models import Initiative, Status, StatusChange
+from initiatives.models import Correction, CorrectionStatus, Initiative, Status, StatusChange
 from tests.factories import InitiativeFactory, PendingInitiativeFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +136,33 @@ def test_no_save_changes_a_stored_status_outside_the_transition_table():
     item.summary = "Modifié."
     item.save()
     assert Initiative.objects.get(pk=item.pk).summary == "Modifié."
+
+
+def test_two_curators_accepting_the_same_correction_apply_it_once(django_user_model, alice, bob):
+    item = InitiativeFactory(summary="Avant.", themes=[ThemeFactory()])
+    correction = Correction.objects.create(initiative=item, proposed={"summary": "Après."})
+    # Both opened the correction before either decided.
+    alices, bobs = (Correction.objects.get(pk=correction.pk) for _ in range(2))
+    users = {u.username: u for u in django_user_model.objects.all()}
+
+    corrections.accept(alices, by=users["alice"])
+    with pytest.raises(corrections.CorrectionError):
+        corrections.accept(bobs, by=users["bob"])
+    with pytest.raises(corrections.CorrectionError):
+        corrections.refuse(Correction.objects.get(pk=correction.pk), by=users["bob"])
+
+    correction.refresh_from_db()
+    assert (correction.status, correction.decided_by) == (CorrectionStatus.ACCEPTED, users["alice"])
+    accepted = item.history.filter(history_change_reason__contains="accepted")
+    assert accepted.count() == 1
+
+
+def test_the_second_click_on_accept_in_the_admin_is_a_message(alice, bob):
+    item = InitiativeFactory(summary="Avant.", themes=[ThemeFactory()])
+    correction = Correction.objects.create(initiative=item, proposed={"summary": "Après."})
+    url = f"/admin/initiatives/correction/{correction.pk}/change/"
+    assert alice.post(url, {"_accept": "1"}).status_code == 302
+    second = bob.post(url, {"_accept": "1"}, follow=True)
+    assert second.status_code == 200
+    assert any("déjà été tranchée" in str(m) for m in second.context["messages"])
+    assert item.history.filter(history_change_reason__contains="accepted").count() == 1
