@@ -9,7 +9,8 @@ import io
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -216,7 +217,29 @@ def parse(content):
     seen = {}
     for line, values in body:
         plan.rows.append(parse_row(line, header, values, existing, seen))
+    if plan.ok:
+        plan_slugs(plan)
     return plan
+
+
+def plan_slugs(plan):
+    """Give each new row without a slug the one it will have, shown in the preview and used at
+    commit: free in the database and among the file's own slugs, wherever they are in the file
+    (a row lower down may name the slug an earlier row's name would otherwise take)."""
+    taken = {row.slug for row in plan.rows if row.slug}
+    for row in plan.rows:
+        if row.action != "create" or row.slug:
+            continue
+        base = slugify(row.form.cleaned_data.get("name") or row.name)[:150] or "initiative"
+        used = taken | set(
+            Initiative.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+        )
+        slug, n = base, 1
+        while slug in used:
+            n += 1
+            slug = f"{base}-{n}"
+        row.slug = slug
+        taken.add(slug)
 
 
 def parse_row(line, header, values, existing, seen):
@@ -287,10 +310,30 @@ def changes(before, cleaned):
     return rows
 
 
+class ImportConflict(ValueError):
+    """The database refused the plan at commit (a slug taken meanwhile): nothing was written."""
+
+
 def apply(plan, *, by, publish=False):
-    """Write every row of a valid plan in one transaction; returns (created, updated)."""
+    """Write every row of a valid plan in one transaction; returns (created, updated).
+
+    Raises :class:`ImportConflict` when another initiative took a slug of the plan between the
+    preview and the commit; the transaction is rolled back, so nothing of the file is written.
+    """
     if not plan.ok:
         raise ValueError("Only a plan without errors can be applied.")
+    try:
+        return write(plan, by=by, publish=publish)
+    except IntegrityError as error:
+        raise ImportConflict(
+            gettext(
+                "Another initiative took one of the file's slugs since the preview: nothing "
+                "was imported. Upload the file again to see the new preview."
+            )
+        ) from error
+
+
+def write(plan, *, by, publish):
     created = updated = 0
     with transaction.atomic():
         for row in plan.rows:
@@ -300,6 +343,7 @@ def apply(plan, *, by, publish=False):
             if row.action == "create":
                 initiative.source = Source.IMPORT
                 initiative.status = Status.PENDING
+                initiative.slug = initiative.slug or row.slug
             initiative._history_user = by
             initiative._change_reason = "CSV import"
             initiative.save()
