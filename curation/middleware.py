@@ -33,7 +33,7 @@ class AdminInputMiddleware:
                     "title": _("This address cannot be read"),
                     "reason": _(
                         "The address holds a character that cannot be searched for (a NUL "
-                        "byte, %00). Remove it from the search or the filter and try again."
+                        "byte). Remove it from the search or the filter and try again."
                     ),
                 },
                 status=400,

@@ -163,7 +163,7 @@ def test_a_curator_merges_without_deleting(client, django_user_model):
 def test_a_merge_into_a_set_aside_initiative_is_refused(admin_user):
     first, second = InitiativeFactory(), InitiativeFactory()
     merge(first, second, by=admin_user)  # second is archived
-    with pytest.raises(MergeError, match="pending or published"):
+    with pytest.raises(MergeError, match="en attente ou publiée"):
         merge(second, first, by=admin_user)
     first.refresh_from_db()
     assert first.status == Status.PUBLISHED
