@@ -231,3 +231,14 @@ def test_the_admin_commit_of_a_file_whose_slug_was_taken_is_a_message(world, adm
     response = admin_client.post(IMPORT_URL, {"commit": "1", "digest": digest})
     assert response.status_code == 302
     assert Initiative.objects.filter(slug__startswith="jardin-partage").count() == 2
+
+
+def test_the_preview_looks_up_communes_and_reference_data_once_per_file(
+    world, django_assert_max_num_queries
+):
+    rows = [row(name=f"Atelier {n}", legal_form="", practices="") for n in range(60)]
+    content = csv_bytes(rows)
+    # Whatever the number of rows: no query per row.
+    with django_assert_max_num_queries(10):
+        plan = parse(content)
+    assert plan.ok and len(plan.rows) == 60
