@@ -187,13 +187,30 @@ def apply_values(initiative, proposed):
     return m2m
 
 
+def decide(correction):
+    """Lock ``correction`` and its initiative for a decision; return fresh copies of both.
+
+    The initiative is locked first, as merges and moderation lock it, so that the orders never
+    cross; then the correction, whose stored status says whether someone decided meanwhile (two
+    curators accepting the same correction: the second is refused, nothing is applied twice).
+    Call inside a transaction.
+    """
+    initiative = Initiative.objects.select_for_update().get(pk=correction.initiative_id)
+    fresh = type(correction).objects.select_for_update().get(pk=correction.pk)
+    if fresh.status != CorrectionStatus.PENDING:
+        raise CorrectionError(_("This correction has already been decided."))
+    if fresh.initiative_id != initiative.pk:
+        raise CorrectionError(_("The initiative was merged meanwhile: reload and try again."))
+    return fresh, initiative
+
+
 def accept(correction, *, by):
     """Apply the correction to its initiative (recorded in its history by ``by``)."""
     if correction.status != CorrectionStatus.PENDING:
         raise CorrectionError(_("This correction has already been decided."))
-    initiative = correction.initiative
     with transaction.atomic():
-        m2m = apply_values(initiative, correction.proposed)
+        locked, initiative = decide(correction)
+        m2m = apply_values(initiative, locked.proposed)
         initiative.full_clean(exclude=["slug", "image"], validate_unique=False)
         initiative._history_user = by
         initiative._change_reason = f"correction #{correction.pk} accepted"
@@ -210,7 +227,9 @@ def accept(correction, *, by):
 def refuse(correction, *, by):
     if correction.status != CorrectionStatus.PENDING:
         raise CorrectionError(_("This correction has already been decided."))
-    correction.status = CorrectionStatus.REFUSED
-    correction.decided_at = timezone.now()
-    correction.decided_by = by
-    correction.save(update_fields=["status", "decided_at", "decided_by"])
+    with transaction.atomic():
+        decide(correction)
+        correction.status = CorrectionStatus.REFUSED
+        correction.decided_at = timezone.now()
+        correction.decided_by = by
+        correction.save(update_fields=["status", "decided_at", "decided_by"])

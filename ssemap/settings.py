@@ -27,7 +27,28 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-PRODUCTION = os.environ.get("SSEMAP_ENV", "development").lower() == "production"
+# SSEMAP_ENV: "production" or "development", nothing else: a typo ("prod") must not quietly
+# mean development (DEBUG, the public secret key). Unset, it means development on a workstation
+# only: on a server it must be said. A server is recognised by what a deployment has and a
+# workstation does not: the process runs under gunicorn (which sets SERVER_SOFTWARE before it
+# loads the application), or ALLOWED_HOSTS is given in the environment (docs/DEPLOY.md).
+SSEMAP_ENVIRONMENTS = ("development", "production")
+_env = os.environ.get("SSEMAP_ENV")
+if _env is None:
+    if (
+        os.environ.get("SERVER_SOFTWARE", "").startswith("gunicorn")
+        or "ALLOWED_HOSTS" in os.environ
+    ):
+        raise ImproperlyConfigured(
+            "SSEMAP_ENV is not set on what looks like a server (gunicorn, or ALLOWED_HOSTS set): "
+            "set SSEMAP_ENV=production (or SSEMAP_ENV=development explicitly)."
+        )
+    _env = "development"
+if _env.strip().lower() not in SSEMAP_ENVIRONMENTS:
+    raise ImproperlyConfigured(
+        f"SSEMAP_ENV={_env!r} is not one of {', '.join(SSEMAP_ENVIRONMENTS)}."
+    )
+PRODUCTION = _env.strip().lower() == "production"
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 
 _DEV_SECRET = "dev-only-insecure-secret-key-do-not-use-in-production"
@@ -80,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # A NUL byte in the admin's search, filters or autocomplete: a 400 that says why.
+    "curation.middleware.AdminInputMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "ssemap.middleware.SecurityHeadersMiddleware",
     "ssemap.middleware.RequestLogMiddleware",
@@ -94,8 +117,13 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# And one address across usernames (ssemap.auth.LoginAttemptHandler): guessing a few passwords on
+# every account is stopped too.
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The pair first, then the address alone: LoginAttemptHandler reads them in this order.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "ssemap.auth.LoginAttemptHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
