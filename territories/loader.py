@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from .models import Kind, Territory, size_class_for
 
 DATASET_PATH = settings.BASE_DIR / "fixtures" / "territories.json.gz"
+OUTLINES_PATH = settings.BASE_DIR / "fixtures" / "territory-outlines.json.gz"
 UPDATE_FIELDS = [
     "name",
     "slug",
