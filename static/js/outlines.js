@@ -2,7 +2,8 @@
 // /territories/<slug>/outline.geojson, revalidated by its ETag).
 //   Territory page: a map frame with data-outline-url draws it and fits the map to it.
 //   Directory: a frame with data-outline-url-template draws the outline of the territory
-//   being filtered, and follows the filter ("directory:territory" from directory.js).
+//   being filtered, fits the map to it, and follows the filter ("directory:territory" from
+//   directory.js).
 
 /* global L */
 import { onMap } from "./map.js";
@@ -53,7 +54,9 @@ for (const frame of document.querySelectorAll("[data-outline-url-template]")) {
       if (current) map.removeLayer(current);
       current = null;
       if (!territory) return;
-      const layer = await drawOutline(map, template.replace(SLUG_PLACEHOLDER, encodeURIComponent(territory)));
+      // Fitted to the whole territory, not only to its initiatives: "what is in my territory".
+      const url = template.replace(SLUG_PLACEHOLDER, encodeURIComponent(territory));
+      const layer = await drawOutline(map, url, { fit: true });
       if (shown === territory) current = layer;
       else if (layer) map.removeLayer(layer); // the filter changed while it loaded
     };
