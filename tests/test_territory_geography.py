@@ -162,4 +162,5 @@ def test_a_territory_without_outline_has_no_outline_link(client, real_territorie
     commune = Territory.objects.communes().get(code="69123")
     html = client.get(commune.get_absolute_url()).content.decode()
     assert "application/geo+json" not in html
-    assert client.get(reverse("territories:outline", args=[commune.slug])).status_code == 404
+    assert client.get(reverse("territories:outline", args=[commune.slug])).status_code == 204
+    assert client.get(reverse("territories:outline", args=["nowhere"])).status_code == 404

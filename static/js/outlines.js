@@ -63,7 +63,7 @@ export async function drawOutline(map, url, { fit = false } = {}) {
   let feature;
   try {
     const response = await fetch(url, { headers: { Accept: "application/geo+json" } });
-    if (!response.ok) return null;
+    if (!response.ok || response.status === 204) return null; // 204: no outline known
     feature = await response.json();
   } catch {
     return null; // a missing outline never breaks the map
