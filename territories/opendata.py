@@ -476,7 +476,11 @@ def build_base_map(outlines):
             shape = rounded(shape, BASE_MAP_PRECISION)
             geometry = json.loads(shapely.to_geojson(shape))
             features.append(
-                {"type": "Feature", "properties": {"kind": kind, "code": code}, "geometry": geometry}
+                {
+                    "type": "Feature",
+                    "properties": {"kind": kind, "code": code},
+                    "geometry": geometry,
+                }
             )
     return {"type": "FeatureCollection", "features": features}
 

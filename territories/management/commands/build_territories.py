@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
-
 import json
+
+from django.core.management.base import BaseCommand, CommandError
 
 from territories.loader import BASE_MAP_PATH, DATASET_PATH, OUTLINES_PATH, write_dataset
 
