@@ -1,6 +1,7 @@
 """Outlines and location precision, as a visitor's browser draws them (issue 12)."""
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -81,4 +82,16 @@ def test_a_territory_without_outline_draws_none_without_error(site, metropolis, 
     page.goto(site + "/territories/lyon/")
     page.wait_for_timeout(500)
     assert drawn_outline(page) == ""
+    problems.assert_none()
+
+
+def test_near_me_sorts_by_distance_from_the_browsers_position(site, metropolis, page, problems):
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": 45.7501, "longitude": 4.8602})
+    page.goto(site + "/initiatives/")
+    page.locator("[data-near-me]").click()
+    expect(page).to_have_url(re.compile(r"near=45\.750%2C4\.860"))
+    assert "sort=distance" in page.url
+    first = page.locator(".card").first
+    expect(first.locator(".card-distance")).to_contain_text("km")
     problems.assert_none()
