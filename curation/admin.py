@@ -143,7 +143,10 @@ class InitiativeAdmin(SimpleHistoryAdmin):
             _("Classification"),
             {"fields": ["themes", "practices", "low_tech", "low_tech_qualities", "levers"]},
         ),
-        (_("Place"), {"fields": ["commune", "address", "latitude", "longitude"]}),
+        (
+            _("Place"),
+            {"fields": ["commune", "address", "latitude", "longitude", "location_precision"]},
+        ),
         (_("Public contact"), {"fields": ["website", "contact_email", "contact_phone"]}),
         (
             _("Provenance (private)"),

@@ -30,8 +30,18 @@ from territories.models import Territory
 from .moderation import transition
 
 # Columns the import reads; the others of the export (commune name, EPCI, department, region,
-# source, updated_at, url) are derived or managed here, so they are ignored when present.
-DERIVED_COLUMNS = {"commune", "epci", "department", "region", "source", "updated_at", "url"}
+# source, updated_at, url, location precision) are derived or managed here, so they are
+# ignored when present.
+DERIVED_COLUMNS = {
+    "commune",
+    "epci",
+    "department",
+    "region",
+    "source",
+    "updated_at",
+    "url",
+    "location_precision",
+}
 IMPORTED_COLUMNS = [column for column in EXPORT_COLUMNS if column not in DERIVED_COLUMNS]
 MODEL_FIELDS = [c if c != "commune_code" else "commune" for c in IMPORTED_COLUMNS if c != "slug"]
 TRUE_VALUES = {"1", "true", "yes", "oui", "x", "vrai"}

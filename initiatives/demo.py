@@ -4,19 +4,22 @@ Real initiatives keep to what the seeds say and name their source. Generated sam
 marked ``source=sample`` in the database and visibly on every page that shows them.
 """
 
+import json
 import random
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from territories.models import Territory
+from territories.models import Outline, Territory
+from territories.outlines import random_point
 
 from .models import (
     ActionLever,
     CollaborativePractice,
     Initiative,
     LegalForm,
+    LocationPrecision,
     LowTechQuality,
     Source,
     Status,
@@ -218,6 +221,7 @@ def load_seed_initiatives():
             "commune": commune,
             "latitude": commune.latitude,
             "longitude": commune.longitude,
+            "location_precision": LocationPrecision.COMMUNE,
             "year_started": entry.get("year_started"),
             "status": Status.PUBLISHED,
             "source": Source.CURATOR,
@@ -343,6 +347,7 @@ def generate_samples(count, seed=None, status=Status.PUBLISHED, batch_size=2000)
         )
     )
     weights = [c[3] for c in communes]
+    places = SamplePlaces(rng)
     themes = dict(Theme.objects.values_list("slug", "pk"))
     practices = dict(CollaborativePractice.objects.values_list("slug", "pk"))
     legal_forms = dict(LegalForm.objects.values_list("slug", "pk"))
@@ -354,6 +359,7 @@ def generate_samples(count, seed=None, status=Status.PUBLISHED, batch_size=2000)
     while created < count:
         size = min(batch_size, count - created)
         picks = rng.choices(communes, weights=weights, k=size)
+        places.prefetch(c[0] for c in picks)
         rows, links = [], []
         for offset, commune in enumerate(picks):
             number = start + created + offset + 1
@@ -361,20 +367,24 @@ def generate_samples(count, seed=None, status=Status.PUBLISHED, batch_size=2000)
             name = pattern.format(commune[1])
             kind_label = pattern.format("").strip()
             low_tech = low_tech and rng.random() < 0.8
-            # Spread points around the commune's centre (about ±2 km) so markers don't stack.
+            # The legal form is drawn first, as before outlines: the same seed still gives
+            # the same samples where no outline is loaded (the query-count tests rely on it).
+            form_slug = rng.choice(form_slugs)
+            latitude, longitude = places.point(commune)
             rows.append(
                 Initiative(
                     name=name,
                     slug=f"{slugify(name)[:140]}-exemple-{number}",
                     summary=SAMPLE_SUMMARY.format(kind_label.lower(), commune[1]),
                     organisation=f"Collectif exemple n° {number}",
-                    legal_form_id=legal_forms.get(rng.choice(form_slugs)),
+                    legal_form_id=legal_forms.get(form_slug),
                     commune_id=commune[0],
                     epci_id=commune[6],
                     department_id=commune[7],
                     region_id=commune[8],
-                    latitude=round(max(-90, min(90, commune[4] + rng.uniform(-0.02, 0.02))), 6),
-                    longitude=round(max(-180, min(180, commune[5] + rng.uniform(-0.03, 0.03))), 6),
+                    latitude=latitude,
+                    longitude=longitude,
+                    location_precision=LocationPrecision.APPROXIMATE,
                     low_tech=low_tech,
                     year_started=rng.randint(1985, now.year),
                     status=status,
@@ -410,6 +420,46 @@ def generate_samples(count, seed=None, status=Status.PUBLISHED, batch_size=2000)
             _bulk_link(saved, links)
         created += size
     return created
+
+
+class SamplePlaces:
+    """Random points inside each commune's outline (parsed once per commune).
+
+    A commune without a loaded outline (``load_territories --without-outlines``) gets a
+    point spread around its own (about ±2 km), so markers still do not stack.
+    """
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.outlines = {}
+
+    def prefetch(self, commune_pks, chunk=500):
+        """Read the outlines of these communes, a few queries per batch of samples."""
+        missing = sorted(set(commune_pks) - self.outlines.keys())
+        for start in range(0, len(missing), chunk):
+            pks = missing[start : start + chunk]
+            self.outlines.update(dict.fromkeys(pks))
+            for found in Outline.objects.filter(territory_id__in=pks):
+                self.outlines[found.territory_id] = (
+                    json.loads(found.geometry),
+                    (found.west, found.south, found.east, found.north),
+                )
+
+    def _outline(self, commune_pk):
+        if commune_pk not in self.outlines:
+            self.prefetch([commune_pk])
+        return self.outlines[commune_pk]
+
+    def point(self, commune):
+        """``(lat, lon)`` for a sample in ``commune`` (a ``generate_samples`` row)."""
+        outline = self._outline(commune[0])
+        point = outline and random_point(*outline, self.rng)
+        if point:
+            return point
+        return (
+            round(max(-90, min(90, commune[4] + self.rng.uniform(-0.02, 0.02))), 6),
+            round(max(-180, min(180, commune[5] + self.rng.uniform(-0.03, 0.03))), 6),
+        )
 
 
 def _bulk_link(initiatives, links):

@@ -25,6 +25,7 @@ EXPORT_COLUMNS = [
     "address",
     "latitude",
     "longitude",
+    "location_precision",  # exact, commune or approximate
     "website",
     "contact_email",
     "contact_phone",
@@ -139,6 +140,7 @@ def export_row(initiative, url_template):
         "address": initiative.address,
         "latitude": initiative.latitude,
         "longitude": initiative.longitude,
+        "location_precision": initiative.location_precision,
         "website": initiative.website,
         "contact_email": initiative.contact_email,
         "contact_phone": initiative.contact_phone,

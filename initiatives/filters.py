@@ -5,8 +5,12 @@ Query parameters are slugs and repeat for several values, so a link reproduces a
 Invalid input never raises: the form collects the errors and the views answer 400 with them.
 """
 
+import re
+from typing import NamedTuple
+
 import django_filters as filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
@@ -131,6 +135,37 @@ class CommuneFilter(filters.Filter):
     field_class = CommuneField
 
 
+POSITION = re.compile(r"^\s*(-?\d{1,2}(?:\.\d{1,6})?)\s*,\s*(-?\d{1,3}(?:\.\d{1,6})?)\s*$")
+
+
+class Position(NamedTuple):
+    """A place given as coordinates (the "Near me" button), rounded to about 100 m."""
+
+    latitude: float
+    longitude: float
+
+    def __str__(self):
+        return str(_("your position"))
+
+
+class NearField(CommuneField):
+    """A commune, or a position ``lat,lon`` from the browser's geolocation ("Near me")."""
+
+    def clean(self, value):
+        match = POSITION.match(value or "")
+        if not match:
+            return super().clean(value)
+        latitude, longitude = float(match[1]), float(match[2])
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise ValidationError(_("This position is not on the Earth."), code="invalid")
+        # Rounded: the address bar and the cache keys never hold a precise position.
+        return Position(round(latitude, 3), round(longitude, 3))
+
+
+class NearFilter(filters.Filter):
+    field_class = NearField
+
+
 class InitiativeFilterSet(filters.FilterSet):
     q = filters.CharFilter(
         label=_("Search"), method="filter_search", max_length=MAX_QUERY_LENGTH, strip=True
@@ -161,7 +196,7 @@ class InitiativeFilterSet(filters.FilterSet):
         null_label=None,
     )
     bbox = BBoxFilter(label=_("Area"), method="filter_bbox")
-    near = CommuneFilter(label=_("Near the commune"), method="noop", placed=True)
+    near = NearFilter(label=_("Near the commune"), method="noop", placed=True)
     sort = filters.ChoiceFilter(
         label=_("Sort by"), choices=Sort.CHOICES, method="noop", empty_label=None
     )

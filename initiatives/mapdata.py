@@ -34,7 +34,16 @@ MERGE_RADIUS_PX = 44  # cluster markers are 40 px wide
 # coarse views of many visitors then share one computation. A cluster belongs to an area when
 # its position (the mean of its points) does.
 WHOLE_GRID_MAX_LEVEL = 11
-POINT_FIELDS = ("pk", "slug", "name", "latitude", "longitude", "commune__name", "source")
+POINT_FIELDS = (
+    "pk",
+    "slug",
+    "name",
+    "latitude",
+    "longitude",
+    "commune__name",
+    "source",
+    "location_precision",
+)
 
 
 def _detail_url_template():
@@ -179,7 +188,7 @@ def _round(value):
 
 
 def _point(row, url_template):
-    _pk, slug, name, latitude, longitude, commune, source = row
+    _pk, slug, name, latitude, longitude, commune, source, precision = row
     return {
         "type": "Feature",
         "id": slug,
@@ -189,6 +198,7 @@ def _point(row, url_template):
             "commune": commune,
             "url": url_template.replace("__slug__", slug),
             "sample": source == "sample",
+            "precision": precision,
         },
     }
 

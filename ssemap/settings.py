@@ -23,6 +23,14 @@ def env_bool(name, default=False):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _tile_origins(url_template):
+    """The origin(s) the tile images come from, for the CSP (``{s}`` subdomains allowed)."""
+    if not url_template:
+        return []
+    origin = "/".join(url_template.split("/", 3)[:3])
+    return [origin.replace("{s}", "*")]
+
+
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -250,23 +258,33 @@ DUPLICATE_HINT_RATE_WINDOW_SECONDS = 600
 SUBMISSION_MAX_DISTANCE_KM = 20
 SUBMISSION_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 
+# The base map's tiles. OpenStreetMap's public servers forbid heavy use: production names its
+# provider (MAP_TILES_URL, a Leaflet URL template, and its MAP_TILES_ATTRIBUTION, HTML). With
+# MAP_TILES_URL empty the maps draw no tiles, only the region and department outlines.
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILES_ATTRIBUTION = os.environ.get(
+    "MAP_TILES_ATTRIBUTION",
+    "&copy; <a href='https://www.openstreetmap.org/copyright'>OpenStreetMap</a>",
+)
+MAP_TILES_MAX_ZOOM = int(os.environ.get("MAP_TILES_MAX_ZOOM", "19"))
+
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (46.6, 2.4),
     "DEFAULT_ZOOM": 5,
     "MIN_ZOOM": 2,
     "MAX_ZOOM": 18,
     "RESET_VIEW": False,
-    "TILES": [
-        (
-            "OpenStreetMap",
-            "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-            {
-                "attribution": "&copy; <a href='https://www.openstreetmap.org/copyright'>"
-                "OpenStreetMap</a>",
-                "maxZoom": 19,
-            },
-        )
-    ],
+    "TILES": (
+        [
+            (
+                "tiles",
+                MAP_TILES_URL,
+                {"attribution": MAP_TILES_ATTRIBUTION, "maxZoom": MAP_TILES_MAX_ZOOM},
+            )
+        ]
+        if MAP_TILES_URL
+        else []
+    ),
 }
 
 # Content-Security-Policy: no inline script or style without a nonce (Django's admin puts the
@@ -276,7 +294,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
-    "img-src": [CSP.SELF, "data:", "https://tile.openstreetmap.org"],
+    "img-src": [CSP.SELF, "data:", *_tile_origins(MAP_TILES_URL)],
     "connect-src": [CSP.SELF],
     "font-src": [CSP.SELF],
     "object-src": [CSP.NONE],

@@ -1,5 +1,6 @@
 """Load the territories dataset (see ``opendata.py``) into the database, idempotently."""
 
+import functools
 import gzip
 import json
 
@@ -7,9 +8,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
-from .models import Kind, Territory, size_class_for
+from .models import Kind, Outline, Territory, size_class_for
 
 DATASET_PATH = settings.BASE_DIR / "fixtures" / "territories.json.gz"
+OUTLINES_PATH = settings.BASE_DIR / "fixtures" / "territory-outlines.json.gz"
+BASE_MAP_PATH = settings.BASE_DIR / "static" / "geo" / "base-map.geojson"
 UPDATE_FIELDS = [
     "name",
     "slug",
@@ -30,6 +33,12 @@ UPDATE_FIELDS = [
 def read_dataset(path=DATASET_PATH):
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         return json.load(handle)
+
+
+@functools.cache
+def read_outlines(path=OUTLINES_PATH):
+    """The shipped outlines, read once per process (the test suite loads them often)."""
+    return read_dataset(path)
 
 
 def write_dataset(dataset, path=DATASET_PATH):
@@ -151,3 +160,53 @@ def load_dataset(dataset):
         "epcis": len(epcis),
         "communes": len(communes),
     }
+
+
+OUTLINE_KINDS = {
+    "regions": Kind.REGION,
+    "departments": Kind.DEPARTMENT,
+    "epcis": Kind.EPCI,
+    "communes": Kind.COMMUNE,
+}
+
+
+def outlines_loaded(outlines):
+    expected = sum(len(outlines[key]) for key in OUTLINE_KINDS)
+    return Outline.objects.count() >= expected
+
+
+@transaction.atomic
+def load_outlines(outlines, territories=None):
+    """Create or update the outline of every territory (or of ``territories`` only).
+
+    Territories must be loaded first; an outline whose territory is missing is skipped.
+    Returns how many outlines were written.
+    """
+    wanted = None if territories is None else {(t.kind, t.code) for t in territories}
+    rows = []
+    for key, kind in OUTLINE_KINDS.items():
+        by_code = outlines[key]
+        codes = by_code if wanted is None else [c for k, c in wanted if k == kind and c in by_code]
+        pks = dict(Territory.objects.filter(kind=kind, code__in=codes).values_list("code", "pk"))
+        for code, pk in pks.items():
+            entry = by_code[code]
+            west, south, east, north = entry["bbox"]
+            rows.append(
+                Outline(
+                    territory_id=pk,
+                    geometry=entry["geometry"],
+                    west=west,
+                    south=south,
+                    east=east,
+                    north=north,
+                    source=outlines["source"],
+                )
+            )
+    Outline.objects.bulk_create(
+        rows,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["territory"],
+        update_fields=["geometry", "west", "south", "east", "north", "source"],
+    )
+    return len(rows)

@@ -45,6 +45,8 @@ def size_class_for(population):
 
 
 class CoordinatesSource(models.TextChoices):
+    TOWN_HALL = "town_hall", _("Town hall, inside the commune's outline")
+    INTERIOR = "interior", _("Point inside the commune's outline (town hall unknown or outside)")
     GEONAMES = "geonames", _("GeoNames match on name and region")
     EPCI_CENTROID = "epci", _("Centre of its intercommunality's matched communes")
     DEPARTMENT_CENTROID = "department", _("Centre of its department's matched communes")
@@ -262,3 +264,35 @@ class Territory(models.Model):
         elif self.kind == Kind.EPCI and self.region:
             parents += [t for t in (self.department, self.region) if t]
         return parents
+
+
+class Outline(models.Model):
+    """A territory's outline, as the GeoJSON geometry the maps draw (WGS 84).
+
+    Apart from ``Territory`` so that listing territories never reads the geometry; loaded
+    from ``fixtures/territory-outlines.json.gz`` (``loader.load_outlines``).
+    """
+
+    territory = models.OneToOneField(
+        Territory,
+        verbose_name=_("territory"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="outline",
+    )
+    geometry = models.TextField(_("GeoJSON geometry"))
+    west = models.FloatField(_("west"))
+    south = models.FloatField(_("south"))
+    east = models.FloatField(_("east"))
+    north = models.FloatField(_("north"))
+    source = models.CharField(_("data source"), max_length=200)
+
+    class Meta:
+        verbose_name = _("outline")
+        verbose_name_plural = _("outlines")
+
+    def __str__(self):
+        return str(self.territory)
+
+    def as_leaflet_bounds(self):
+        return [[self.south, self.west], [self.north, self.east]]

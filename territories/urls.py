@@ -7,5 +7,6 @@ app_name = "territories"
 urlpatterns = [
     path("territories/", views.territory_list, name="list"),
     path("territories/<slug:slug>/", views.territory_detail, name="detail"),
+    path("territories/<slug:slug>/outline.geojson", views.outline, name="outline"),
     path("api/communes/", views.communes, name="communes"),
 ]

@@ -1,14 +1,19 @@
+import hashlib
+
 from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.functions import Abs
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from initiatives import caching
 from initiatives.models import TERRITORY_COLUMN, Initiative, TerritoryLever
 
-from .models import Kind, Territory
+from .models import Kind, Outline, Territory
+from .outlines import outline_feature, outline_url
 
 SEARCH_LIMIT = 30
 COMPARABLE_COUNT = 10
@@ -106,7 +111,10 @@ def territory_detail(request, slug):
     figures = caching.cached(
         "territory", [territory.pk], lambda: _figures(territory, initiatives), request=request
     )
+    outline = Outline.objects.filter(territory=territory).defer("geometry").first()
     bounds = figures["bounds"].as_leaflet_bounds() if figures["bounds"] else None
+    if outline:  # the map shows the whole territory, drawn
+        bounds = outline.as_leaflet_bounds()
     if bounds is None and territory.has_coordinates:
         bounds = [[territory.latitude, territory.longitude]] * 2
     directory_url = reverse("initiatives:list") + f"?territory={territory.slug}"
@@ -127,6 +135,7 @@ def territory_detail(request, slug):
         "directory_url": directory_url,
         "map_data_url": reverse("initiatives:map-data"),
         "member_count": figures["member_count"],
+        "outline_url": outline_url(territory) if outline else None,
     }
     return render(request, "territories/territory_detail.html", context)
 
@@ -168,3 +177,26 @@ def communes(request):
         .order_by("exact", "-population", "name")[:10]
     )
     return JsonResponse({"results": [commune_json(c) for c in matches]})
+
+
+@require_GET
+@gzip_page
+def outline(request, slug):
+    """A territory's outline as GeoJSON, at a stable URL, revalidated with its ETag.
+
+    A territory without an outline (overseas collectivities; databases loaded with
+    ``--without-outlines``) answers 204: the maps then simply draw none.
+    """
+    found = Outline.objects.select_related("territory").filter(territory__slug=slug).first()
+    if found is None:
+        get_object_or_404(Territory, slug=slug)
+        return HttpResponse(status=204)
+    body = outline_feature(found)
+    # Weak: the gzip and identity encodings share it. The body is the whole state.
+    tag = f'W/"{hashlib.sha256(body.encode()).hexdigest()[:40]}"'
+    response = get_conditional_response(request, etag=tag) or HttpResponse(
+        body, content_type="application/geo+json"
+    )
+    response["ETag"] = tag
+    response["Access-Control-Allow-Origin"] = "*"  # open data, reusable by other maps
+    return caching.revalidate(response)

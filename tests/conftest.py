@@ -24,8 +24,19 @@ def reference_data(db):
 
 @pytest.fixture
 def real_territories(db):
-    """Every region, department, EPCI and commune of the shipped open-data fixture."""
-    call_command("load_territories", verbosity=0)
+    """Every region, department, EPCI and commune of the shipped open-data fixture.
+
+    Without their outlines (36,000 rows): a test that needs some asks ``outlines_of``.
+    """
+    call_command("load_territories", without_outlines=True, verbosity=0)
+
+
+@pytest.fixture
+def outlines_of(real_territories):
+    """``outlines_of(*territories)`` loads the shipped outlines of these territories only."""
+    from territories.loader import load_outlines, read_outlines
+
+    return lambda *territories: load_outlines(read_outlines(), territories)
 
 
 @pytest.fixture

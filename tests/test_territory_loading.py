@@ -50,8 +50,9 @@ def test_every_commune_has_coordinates_inside_france(real_territories):
         if not in_france(lat, lon)
     ]
     assert outside == []
-    # Most coordinates come from GeoNames; the rest from a documented fallback.
-    assert communes.filter(coordinates_source="geonames").count() > 14_000
+    # Almost every point is a town hall or inside the outline; the rest a documented fallback.
+    assert communes.filter(coordinates_source="town_hall").count() > 32_000
+    assert communes.exclude(coordinates_source__in=["town_hall", "interior"]).count() < 100
 
 
 @pytest.mark.parametrize(
@@ -78,7 +79,7 @@ def test_seed_small_towns_have_their_whole_chain(
 def test_homonyms_in_a_region_keep_their_own_coordinates(real_territories):
     """Plouhinec (Finistère) and Plouhinec (Morbihan) are both in Bretagne."""
     finistere = Territory.objects.communes().get(code="29197")
-    assert finistere.coordinates_source == "geonames"
+    assert finistere.coordinates_source == "town_hall"
     assert finistere.longitude < -4.3  # Cap Sizun, not the Morbihan coast
 
 

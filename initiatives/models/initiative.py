@@ -24,6 +24,14 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
+class LocationPrecision(models.TextChoices):
+    """How precisely an initiative's point says where it is (drawn differently on the map)."""
+
+    EXACT = "exact", _("Exact (its address or a pin placed by its author or a curator)")
+    COMMUNE = "commune", _("Commune (placed at the commune's point)")
+    APPROXIMATE = "approximate", _("Approximate (somewhere in its commune)")
+
+
 class Source(models.TextChoices):
     SUBMISSION = "submission", _("Public submission")
     CURATOR = "curator", _("Entered by a curator")
@@ -193,6 +201,13 @@ class Initiative(models.Model):
     address = models.CharField(_("street address"), max_length=250, blank=True)
     latitude = models.FloatField(_("latitude"))
     longitude = models.FloatField(_("longitude"))
+    location_precision = models.CharField(
+        _("precision of the location"),
+        max_length=12,
+        choices=LocationPrecision.choices,
+        default=LocationPrecision.EXACT,
+        help_text=_("An approximate point must not be read as an address."),
+    )
     # Web Mercator position at zoom 24 (initiatives/geo.py), set on save: map clusters are
     # GROUP BYs on integer divisions of these.
     tile_x = models.PositiveIntegerField(default=0, editable=False)

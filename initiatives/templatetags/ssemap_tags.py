@@ -36,3 +36,17 @@ def safe_json(value):
     import json
 
     return "" if value in (None, "") else json.dumps(value)
+
+
+@register.filter
+def distance_km(value):
+    """The ``distance`` a distance sort annotates (squared degrees, ``geo.distance_from``) in
+    kilometres, as text; empty when the list is not sorted by distance."""
+    import math
+
+    from initiatives.geo import KM_PER_DEGREE
+
+    if not isinstance(value, int | float):
+        return ""
+    km = math.sqrt(value) * KM_PER_DEGREE
+    return f"{km:.1f} km" if km < 10 else f"{round(km)} km"

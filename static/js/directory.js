@@ -70,6 +70,7 @@ if (root) {
     const territory = new URLSearchParams(query).get("territory") || "";
     if (territory !== lastTerritory) {
       lastTerritory = territory;
+      window.dispatchEvent(new CustomEvent("directory:territory", { detail: { territory } }));
       const bounds = parseBounds(section.dataset.bounds);
       if (bounds) {
         movedByCode = true;

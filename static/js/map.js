@@ -44,6 +44,14 @@ function popupContent(properties) {
     place.textContent = properties.commune;
     box.append(place);
   }
+  if (properties.precision && properties.precision !== "exact") {
+    // An approximate point must not be read as an address (geography.js, issue 12).
+    const note = document.createElement("p");
+    note.className = "popup-precision";
+    const key = properties.precision === "commune" ? "precisionCommune" : "precisionApproximate";
+    note.textContent = labels()[key] || "";
+    box.append(note);
+  }
   if (properties.sample) {
     const mark = document.createElement("p");
     mark.className = "sample-mark sample-mark-small";
@@ -55,7 +63,7 @@ function popupContent(properties) {
 
 function pointIcon(properties) {
   return L.divIcon({
-    className: properties.sample ? "marker marker-sample" : "marker",
+    className: `${properties.sample ? "marker marker-sample" : "marker"} marker-${properties.precision || "exact"}`,
     iconSize: [18, 18],
   });
 }
