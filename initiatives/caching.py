@@ -8,10 +8,12 @@ worker, with any cache backend (per-process LocMem included), and nothing stale 
 """
 
 import hashlib
+import json
 import threading
 
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
+from django.db.models import Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import get_language
 
@@ -72,12 +74,44 @@ def request_data_version(request):
     return current_data_version()
 
 
-def query_fingerprint(params, ignore=()):
-    """A stable text for a query string: parameters sorted, values sorted, ``ignore`` dropped."""
-    items = sorted(
-        (key, sorted(params.getlist(key))) for key in params if key not in ignore and key
-    )
-    return "&".join(f"{key}={','.join(values)}" for key, values in items)
+def _canonical(value):
+    """A JSON-ready form of one validated value, the same for every way of asking for it."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, Model):
+        return value.pk
+    if hasattr(value, "_fields"):  # a named tuple (BBox): its order is its meaning
+        return [_canonical(v) for v in value]
+    if isinstance(value, (QuerySet, list, tuple, set, frozenset)):
+        # Several values of one filter match any of them: their order and repetitions do not
+        # change the results.
+        values = {json.dumps(_canonical(v), sort_keys=True) for v in value}
+        return [json.loads(v) for v in sorted(values)]
+    # Anything else is named by its type, so no two kinds of value can share a text.
+    return [type(value).__name__, str(value)]
+
+
+def filter_key(filterset, exclude=()):
+    """The canonical text of a *valid* FilterSet's cleaned values, less ``exclude``.
+
+    Cache keys and ETags are built from it: parameters the FilterSet does not know never reach
+    a key, and JSON keeps values apart whatever characters they hold (``&``, ``=``, commas),
+    so no crafted query can share an entry with another view.
+    """
+    cleaned = filterset.form.cleaned_data
+    data = {name: _canonical(value) for name, value in cleaned.items() if name not in exclude}
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def raw_filter_key(filterset, exclude=()):
+    """The values given to the FilterSet's own fields, as given (for what renders raw input)."""
+    params = filterset.data
+    data = {
+        name: params.getlist(name)
+        for name in filterset.form.fields
+        if name not in exclude and name in params
+    }
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def cache_key(prefix, version, *parts):
@@ -96,18 +130,17 @@ def cached(prefix, parts, compute, *, request=None, timeout=CACHE_SECONDS):
     return value
 
 
-def etag(request, *args, **kwargs):
-    """ETag of a response that depends only on the path, the query, the language and the data."""
+def etag(request, key):
+    """ETag of an answer that depends on the path, ``key`` (validated values), the language,
+    the host (absolute links) and the data."""
     version = request_data_version(request)[0]
-    text = "\x1f".join(
-        (version, get_language() or "", request.path, query_fingerprint(request.GET, ()))
-    )
+    text = "\x1f".join((version, get_language() or "", request.get_host(), request.path, key))
     # Weak: the gzip and identity encodings of one answer share it.
     digest = hashlib.sha256(text.encode()).hexdigest()[:40]
     return f'W/"{digest}"'
 
 
-def last_modified(request, *args, **kwargs):
+def last_modified(request):
     return request_data_version(request)[1]
 
 

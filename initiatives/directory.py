@@ -90,12 +90,18 @@ class Directory:
 
     @property
     def form_cache_key(self):
-        """What the filters form shows depends on: every parameter but the page, and the data."""
+        """What the filters form shows depends on: the values given to its fields (it renders
+        them as given), the page excepted, and the data."""
         return caching.cache_key(
             "filters-form",
             caching.current_data_version()[0],
-            caching.query_fingerprint(self.params, ignore=("page",)),
+            caching.raw_filter_key(self.filterset, exclude=("page",)),
         )
+
+    @property
+    def results_key(self):
+        """The validated filters the results depend on (not their order, nor the page)."""
+        return caching.filter_key(self.filterset, exclude=NOT_FILTERING)
 
     @property
     def has_filters(self):
@@ -116,15 +122,13 @@ class Directory:
             counts["low_tech"] = without("low_tech").low_tech().count()
             return counts
 
-        return caching.cached(
-            "facets", [caching.query_fingerprint(self.params, ignore=NOT_FILTERING)], compute
-        )
+        return caching.cached("facets", [self.results_key], compute)
 
     def result_count(self):
         """How many results, cached like the facet counts (for the paginator)."""
         return caching.cached(
             "count",
-            [caching.query_fingerprint(self.params, ignore=NOT_FILTERING)],
+            [self.results_key],
             lambda: self.results.count(),
         )
 
@@ -253,7 +257,7 @@ class Directory:
             return None
         box = caching.cached(
             "bounds",
-            [caching.query_fingerprint(self.params, ignore=NOT_FILTERING)],
+            [self.results_key],
             self.results.bounds,
         )
         return box.as_leaflet_bounds() if box else None
