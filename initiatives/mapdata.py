@@ -72,7 +72,7 @@ def map_feature_collection(queryset, *, zoom=None, bbox=None, unbounded=None):
     level = cluster_level(zoom, bbox)
     if unbounded is not None and level <= WHOLE_GRID_MAX_LEVEL:
         cells, singles = caching.cached(
-            "cells", [level, str(unbounded.order_by().query)], lambda: _cells(unbounded, level)
+            "cells", [level, _query_key(unbounded)], lambda: _cells(unbounded, level)
         )
         if bbox is not None:
             cells = [cell for cell in cells if bbox.contains(cell["mean_lon"], cell["mean_lat"])]
@@ -206,3 +206,10 @@ def _cluster(cell):
             "bbox": [_round(cell[k]) for k in ("west", "south", "east", "north")],
         },
     }
+
+
+def _query_key(queryset):
+    """The SQL and its parameters, quoted (``str(query)`` pastes parameters in unquoted, so two
+    different searches could print the same text)."""
+    sql, params = queryset.order_by().query.sql_with_params()
+    return repr((sql, params))
