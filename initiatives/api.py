@@ -16,7 +16,7 @@ from django.views.decorators.http import condition, require_GET
 
 from . import caching, exports
 from .filters import NOT_FILTERING, InitiativeFilterSet
-from .mapdata import map_feature_collection
+from .mapdata import map_feature_collection, scope_margin
 
 EXPORT_CHUNK_SIZE = 500
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
@@ -63,29 +63,35 @@ def _export_request(request):
 
 
 def _map_key(request):
-    """The validated values a map answer depends on, or None for an invalid request."""
+    """``(key, scopes)``: the validated values a map answer depends on and the parts of the
+    data it shows; None for an invalid request."""
     filterset, view = _map_request(request)
     if not (filterset.is_valid() and view.is_valid()):
         return None
-    return caching.filter_key(filterset, exclude=NOT_FILTERING) + f"|{view.cleaned_data['zoom']}"
+    zoom, bbox = view.cleaned_data["zoom"], filterset.form.cleaned_data.get("bbox")
+    key = caching.filter_key(filterset, exclude=NOT_FILTERING) + f"|{zoom}"
+    return key, caching.filter_scopes(filterset, scope_margin(zoom, bbox))
 
 
 def _export_key(request):
     filterset = _export_request(request)
+    if not filterset.is_valid():
+        return None
     # The order (sort, near) shapes an export; only the page does not.
-    return caching.filter_key(filterset, exclude=("page",)) if filterset.is_valid() else None
+    return caching.filter_key(filterset, exclude=("page",)), caching.filter_scopes(filterset)
 
 
 def http_cached(key_func):
-    """ETag and ``Last-Modified`` from the validated values and the data version (304s); none
-    on an invalid request, whose answer is a 400."""
+    """ETag and ``Last-Modified`` from the validated values and the version of the data shown
+    (304s); none on an invalid request, whose answer is a 400."""
 
     def etag(request, *args, **kwargs):
-        key = key_func(request)
-        return None if key is None else caching.etag(request, key)
+        keyed = key_func(request)
+        return None if keyed is None else caching.etag(request, *keyed)
 
     def last_modified(request, *args, **kwargs):
-        return None if key_func(request) is None else caching.last_modified(request)
+        keyed = key_func(request)
+        return None if keyed is None else caching.last_modified(request, keyed[1])
 
     return condition(etag_func=etag, last_modified_func=last_modified)
 
@@ -105,12 +111,14 @@ def map_data(request):
             zoom=view.cleaned_data["zoom"],
             bbox=filterset.form.cleaned_data.get("bbox"),
             unbounded=filterset.queryset_without("bbox"),
+            scopes=caching.filter_scopes(filterset, without=("bbox",)),
         )
         body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
         return gzip.compress(body, compresslevel=6)
 
     # Cached compressed (small in memory): a hit costs no JSON encoding and no compression.
-    compressed = caching.cached("map", [_map_key(request)], payload, request=request)
+    key, scopes = _map_key(request)
+    compressed = caching.cached("map", [key], payload, scopes=scopes)
     if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
         response = HttpResponse(compressed, content_type="application/json")
         response["Content-Encoding"] = "gzip"

@@ -94,9 +94,14 @@ class Directory:
         them as given), the page excepted, and the data."""
         return caching.cache_key(
             "filters-form",
-            caching.current_data_version()[0],
+            caching.version_for(self.scopes)[0],
             caching.raw_filter_key(self.filterset, exclude=("page",)),
         )
+
+    @property
+    def scopes(self):
+        """The parts of the data the results lie in (the territory, the area), or None."""
+        return caching.filter_scopes(self.filterset) if self.is_valid else None
 
     @property
     def results_key(self):
@@ -122,7 +127,7 @@ class Directory:
             counts["low_tech"] = without("low_tech").low_tech().count()
             return counts
 
-        return caching.cached("facets", [self.results_key], compute)
+        return caching.cached("facets", [self.results_key], compute, scopes=self.scopes)
 
     def result_count(self):
         """How many results, cached like the facet counts (for the paginator)."""
@@ -130,6 +135,7 @@ class Directory:
             "count",
             [self.results_key],
             lambda: self.results.count(),
+            scopes=self.scopes,
         )
 
     def facets(self):
@@ -259,6 +265,7 @@ class Directory:
             "bounds",
             [self.results_key],
             self.results.bounds,
+            scopes=self.scopes,
         )
         return box.as_leaflet_bounds() if box else None
 

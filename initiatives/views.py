@@ -80,7 +80,7 @@ def directory(request):
                 "page",
                 [caching.filter_key(filterset, exclude=("page",)), number],
                 lambda: list(page_obj.object_list),
-                request=request,
+                scopes=directory.scopes,
             )
     context = {
         "directory": directory,

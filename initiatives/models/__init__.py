@@ -24,7 +24,7 @@ from .reference import (
     Theme,
 )
 from .review import Correction, CorrectionStatus, StatusChange
-from .version import DataVersion
+from .version import DataVersion, ScopeVersion
 
 __all__ = [
     "CLASSIFICATION_FIELDS",
@@ -35,6 +35,7 @@ __all__ = [
     "Correction",
     "CorrectionStatus",
     "DataVersion",
+    "ScopeVersion",
     "Initiative",
     "InitiativeQuerySet",
     "LegalForm",
