@@ -125,6 +125,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A PostgreSQL streaming replica for visitors' reads (ssemap/db.py: read-your-writes for
+# submitters and curators; docs/SCALING.md).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0),
+        conn_health_checks=True,
+    )
+    # Tests run against the primary's test database through both aliases.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["ssemap.db.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(0, "ssemap.db.ReadYourWritesMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
