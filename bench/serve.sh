@@ -27,8 +27,9 @@ SECRET_KEY=$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(64))')
 export DATABASE_URL=$PG_URL/$DB
 export STATIC_ROOT=$PWD/$WORK/static
 # A cache shared by the workers (files on local disk), emptied at each start; CACHE_BACKEND=
-# django.core.cache.backends.locmem.LocMemCache measures the per-process default instead.
-export CACHE_BACKEND=${CACHE_BACKEND:-django.core.cache.backends.filebased.FileBasedCache}
+# locmem measures the per-process default instead, redis (CACHE_LOCATION=redis://…) the
+# shared cache of several app servers, dummy no cache at all (bench/run.py --cache off).
+export CACHE_BACKEND=${CACHE_BACKEND:-file}
 export CACHE_LOCATION=${CACHE_LOCATION:-$PWD/$WORK/cache}
 rm -rf "$PWD/$WORK/cache"
 

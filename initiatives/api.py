@@ -16,7 +16,7 @@ from django.views.decorators.http import condition, require_GET
 
 from . import caching, exports
 from .filters import NOT_FILTERING, InitiativeFilterSet
-from .mapdata import map_feature_collection
+from .mapdata import map_feature_collection, scope_margin
 
 EXPORT_CHUNK_SIZE = 500
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
@@ -48,18 +48,60 @@ def bad_request(*forms_):
     return JsonResponse(error_payload(*forms_), status=400)
 
 
-# Validators and cache keys come from the data version (initiatives/caching.py): a 304 or a
-# cached payload costs one primary-key query, and a publish changes them at once.
-http_cached = condition(etag_func=caching.etag, last_modified_func=caching.last_modified)
+def _map_request(request):
+    """The map view's FilterSet and view form, built once per request for validators and view."""
+    if not hasattr(request, "_ssemap_map"):
+        request._ssemap_map = (InitiativeFilterSet(request.GET), MapViewForm(request.GET))
+    return request._ssemap_map
+
+
+def _export_request(request):
+    """The export's FilterSet, built once per request for validators and view."""
+    if not hasattr(request, "_ssemap_export"):
+        request._ssemap_export = InitiativeFilterSet(request.GET)
+    return request._ssemap_export
+
+
+def _map_key(request):
+    """``(key, scopes)``: the validated values a map answer depends on and the parts of the
+    data it shows; None for an invalid request."""
+    filterset, view = _map_request(request)
+    if not (filterset.is_valid() and view.is_valid()):
+        return None
+    zoom, bbox = view.cleaned_data["zoom"], filterset.form.cleaned_data.get("bbox")
+    key = caching.filter_key(filterset, exclude=NOT_FILTERING) + f"|{zoom}"
+    return key, caching.filter_scopes(filterset, scope_margin(zoom, bbox))
+
+
+def _export_key(request):
+    filterset = _export_request(request)
+    if not filterset.is_valid():
+        return None
+    # The order (sort, near) shapes an export; only the page does not.
+    return caching.filter_key(filterset, exclude=("page",)), caching.filter_scopes(filterset)
+
+
+def http_cached(key_func):
+    """ETag and ``Last-Modified`` from the validated values and the version of the data shown
+    (304s); none on an invalid request, whose answer is a 400."""
+
+    def etag(request, *args, **kwargs):
+        keyed = key_func(request)
+        return None if keyed is None else caching.etag(request, *keyed)
+
+    def last_modified(request, *args, **kwargs):
+        keyed = key_func(request)
+        return None if keyed is None else caching.last_modified(request, keyed[1])
+
+    return condition(etag_func=etag, last_modified_func=last_modified)
 
 
 @require_GET
 @gzip_page
-@http_cached
+@http_cached(_map_key)
 def map_data(request):
     """GeoJSON of the filtered initiatives for the map's current view (``bbox``, ``zoom``)."""
-    filterset = InitiativeFilterSet(request.GET)
-    view = MapViewForm(request.GET)
+    filterset, view = _map_request(request)
     if not (filterset.is_valid() and view.is_valid()):
         return bad_request(filterset.form, view)
 
@@ -69,17 +111,14 @@ def map_data(request):
             zoom=view.cleaned_data["zoom"],
             bbox=filterset.form.cleaned_data.get("bbox"),
             unbounded=filterset.queryset_without("bbox"),
+            scopes=caching.filter_scopes(filterset, without=("bbox",)),
         )
         body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
         return gzip.compress(body, compresslevel=6)
 
     # Cached compressed (small in memory): a hit costs no JSON encoding and no compression.
-    compressed = caching.cached(
-        "map",
-        [caching.query_fingerprint(request.GET, ignore=NOT_FILTERING), view.cleaned_data["zoom"]],
-        payload,
-        request=request,
-    )
+    key, scopes = _map_key(request)
+    compressed = caching.cached("map", [key], payload, scopes=scopes)
     if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
         response = HttpResponse(compressed, content_type="application/json")
         response["Content-Encoding"] = "gzip"
@@ -116,10 +155,10 @@ def _download(response, extension):
 
 @require_GET
 @gzip_page
-@http_cached
+@http_cached(_export_key)
 def export_csv(request):
     """The filtered initiatives as CSV: UTF-8 with BOM and ``;`` for French spreadsheets."""
-    filterset = InitiativeFilterSet(request.GET)
+    filterset = _export_request(request)
     if not filterset.is_valid():
         return bad_request(filterset.form)
     writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
@@ -135,10 +174,10 @@ def export_csv(request):
 
 @require_GET
 @gzip_page
-@http_cached
+@http_cached(_export_key)
 def export_geojson(request):
     """The filtered initiatives as a GeoJSON FeatureCollection, every public column a property."""
-    filterset = InitiativeFilterSet(request.GET)
+    filterset = _export_request(request)
     if not filterset.is_valid():
         return bad_request(filterset.form)
 

@@ -1,21 +1,31 @@
 """Caching keyed on the query and on the data's last change, and the HTTP validators from it.
 
 The data version is the single ``DataVersion`` row that database triggers bump on any write to
-initiatives, their links, reference data or territories (migration 0003) — whatever made the
-write: admin, bulk action, ``QuerySet.update()``, import. Reading it is one primary-key lookup
-per request, and every cache key and ETag includes it, so a publish shows at once, in every
-worker, with any cache backend (per-process LocMem included), and nothing stale is served.
+*public* data: a published initiative (before or after the write) or its links, reference
+data, territories (migrations 0003, 0006) — whatever made the write: admin, bulk action,
+``QuerySet.update()``, import. Writes to unpublished initiatives bump nothing. Reading it is
+one primary-key lookup per request, and every cache key and ETag includes it, so a publish
+shows at once, in every worker, with any cache backend (per-process LocMem included), and
+nothing stale is served.
+
+Answers that show one part of the data key on that part's versions instead (``ScopeVersion``):
+the territory filtered on, or the map squares of the area asked for, plus ``ref`` (reference
+data). A publish in Finistère then leaves the cache of Lyon's map, directory and territory
+page in place.
 """
 
 import hashlib
+import json
 import threading
 
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
+from django.db.models import Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import get_language
 
-from .models import DataVersion
+from .geo import world_x, world_y
+from .models import DataVersion, ScopeVersion
 
 CACHE_SECONDS = 60 * 60
 
@@ -39,15 +49,15 @@ _local = threading.local()
 
 
 def _request_started(**kwargs):
-    _local.in_request, _local.version = True, None
+    _local.in_request, _local.version, _local.scoped = True, None, {}
 
 
 def _request_finished(**kwargs):
-    _local.in_request, _local.version = False, None
+    _local.in_request, _local.version, _local.scoped = False, None, {}
 
 
 def _data_written(**kwargs):
-    _local.version = None
+    _local.version, _local.scoped = None, {}
 
 
 def connect_receivers():
@@ -67,17 +77,113 @@ def current_data_version():
     return _local.version
 
 
-def request_data_version(request):
-    """The data version for ``request`` (read once per request)."""
-    return current_data_version()
+# -- scopes: the parts of the data an answer shows ----------------------------------------------
+
+REFERENCE_SCOPE = "ref"
+# Map squares are Web Mercator tiles at this zoom (about 110 km across in France): the triggers
+# take them from the stored grid position (migration 0006: tile_x >> 16 at GRID_ZOOM 24).
+SCOPE_ZOOM = 8
+# An area covering more squares than this keys on the global version (few keys to read).
+MAX_SCOPE_SQUARES = 64
 
 
-def query_fingerprint(params, ignore=()):
-    """A stable text for a query string: parameters sorted, values sorted, ``ignore`` dropped."""
-    items = sorted(
-        (key, sorted(params.getlist(key))) for key in params if key not in ignore and key
+def territory_scope(territory):
+    return f"t:{territory.pk}"
+
+
+def area_scopes(bbox, margin=0.0):
+    """The map squares covering ``bbox`` widened by ``margin`` (a fraction of the world's
+    width), or None when there are too many of them."""
+    size = 2**SCOPE_ZOOM
+    west, south, east, north = bbox
+    x0, x1 = world_x(west) - margin, world_x(east) + margin
+    y0, y1 = world_y(north) - margin, world_y(south) + margin
+    xs = range(max(int(x0 * size), 0), min(int(x1 * size), size - 1) + 1)
+    ys = range(max(int(y0 * size), 0), min(int(y1 * size), size - 1) + 1)
+    if len(xs) * len(ys) > MAX_SCOPE_SQUARES:
+        return None
+    return [f"g:{x}:{y}" for x in xs for y in ys]
+
+
+def filter_scopes(filterset, margin=0.0, without=()):
+    """The scopes a valid FilterSet's results lie in, or None for all of the data.
+
+    Results inside a territory change only with writes in it; results inside an area only with
+    writes in its squares (``margin`` widens it, for clusters whose cells straddle its edge).
+    """
+    cleaned = filterset.form.cleaned_data
+    if cleaned.get("territory") and "territory" not in without:
+        return [territory_scope(cleaned["territory"])]
+    if cleaned.get("bbox") and "bbox" not in without:
+        return area_scopes(cleaned["bbox"], margin)
+    return None
+
+
+def scoped_version(scopes):
+    """``(token, changed_at)`` of the reference data and ``scopes``; read once per request."""
+    scopes = tuple(sorted({REFERENCE_SCOPE, *scopes}))
+    in_request = getattr(_local, "in_request", False)
+    memo = getattr(_local, "scoped", None) if in_request else None
+    if memo is not None and scopes in memo:
+        return memo[scopes]
+    rows = ScopeVersion.objects.filter(scope__in=scopes).values_list(
+        "scope", "version", "changed_at"
     )
-    return "&".join(f"{key}={','.join(values)}" for key, values in items)
+    # Counters and times, so a counter that starts again never repeats an earlier token.
+    text = "|".join(
+        f"{scope}={version}.{int(changed.timestamp() * 1_000_000)}"
+        for scope, version, changed in sorted(rows)
+    )
+    token = "s" + hashlib.sha256(text.encode()).hexdigest()[:24]
+    result = (token, max((row[2] for row in rows), default=None))
+    if memo is not None:
+        memo[scopes] = result
+    return result
+
+
+def version_for(scopes=None):
+    """The version of ``scopes`` (a list; ``None`` means all of the public data)."""
+    return current_data_version() if scopes is None else scoped_version(scopes)
+
+
+def _canonical(value):
+    """A JSON-ready form of one validated value, the same for every way of asking for it."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, Model):
+        return value.pk
+    if hasattr(value, "_fields"):  # a named tuple (BBox): its order is its meaning
+        return [_canonical(v) for v in value]
+    if isinstance(value, (QuerySet, list, tuple, set, frozenset)):
+        # Several values of one filter match any of them: their order and repetitions do not
+        # change the results.
+        values = {json.dumps(_canonical(v), sort_keys=True) for v in value}
+        return [json.loads(v) for v in sorted(values)]
+    # Anything else is named by its type, so no two kinds of value can share a text.
+    return [type(value).__name__, str(value)]
+
+
+def filter_key(filterset, exclude=()):
+    """The canonical text of a *valid* FilterSet's cleaned values, less ``exclude``.
+
+    Cache keys and ETags are built from it: parameters the FilterSet does not know never reach
+    a key, and JSON keeps values apart whatever characters they hold (``&``, ``=``, commas),
+    so no crafted query can share an entry with another view.
+    """
+    cleaned = filterset.form.cleaned_data
+    data = {name: _canonical(value) for name, value in cleaned.items() if name not in exclude}
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def raw_filter_key(filterset, exclude=()):
+    """The values given to the FilterSet's own fields, as given (for what renders raw input)."""
+    params = filterset.data
+    data = {
+        name: params.getlist(name)
+        for name in filterset.form.fields
+        if name not in exclude and name in params
+    }
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def cache_key(prefix, version, *parts):
@@ -85,9 +191,10 @@ def cache_key(prefix, version, *parts):
     return f"ssemap:{prefix}:{version}:{digest}"
 
 
-def cached(prefix, parts, compute, *, request=None, timeout=CACHE_SECONDS):
-    """``compute()``, cached under ``prefix`` + ``parts`` + the data version + the language."""
-    version = current_data_version()[0]
+def cached(prefix, parts, compute, *, request=None, scopes=None, timeout=CACHE_SECONDS):
+    """``compute()``, cached under ``prefix`` + ``parts`` + the language + the version of the
+    data it shows (``scopes``, see ``filter_scopes``; all of the public data by default)."""
+    version = version_for(scopes)[0]
     key = cache_key(prefix, version, get_language() or "", *parts)
     value = cache.get(key)
     if value is None:
@@ -96,19 +203,18 @@ def cached(prefix, parts, compute, *, request=None, timeout=CACHE_SECONDS):
     return value
 
 
-def etag(request, *args, **kwargs):
-    """ETag of a response that depends only on the path, the query, the language and the data."""
-    version = request_data_version(request)[0]
-    text = "\x1f".join(
-        (version, get_language() or "", request.path, query_fingerprint(request.GET, ()))
-    )
+def etag(request, key, scopes=None):
+    """ETag of an answer that depends on the path, ``key`` (validated values), the language,
+    the host (absolute links) and the data of ``scopes``."""
+    version = version_for(scopes)[0]
+    text = "\x1f".join((version, get_language() or "", request.get_host(), request.path, key))
     # Weak: the gzip and identity encodings of one answer share it.
     digest = hashlib.sha256(text.encode()).hexdigest()[:40]
     return f'W/"{digest}"'
 
 
-def last_modified(request, *args, **kwargs):
-    return request_data_version(request)[1]
+def last_modified(request, scopes=None):
+    return version_for(scopes)[1]
 
 
 def revalidate(response):

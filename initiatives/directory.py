@@ -90,12 +90,23 @@ class Directory:
 
     @property
     def form_cache_key(self):
-        """What the filters form shows depends on: every parameter but the page, and the data."""
+        """What the filters form shows depends on: the values given to its fields (it renders
+        them as given), the page excepted, and the data."""
         return caching.cache_key(
             "filters-form",
-            caching.current_data_version()[0],
-            caching.query_fingerprint(self.params, ignore=("page",)),
+            caching.version_for(self.scopes)[0],
+            caching.raw_filter_key(self.filterset, exclude=("page",)),
         )
+
+    @property
+    def scopes(self):
+        """The parts of the data the results lie in (the territory, the area), or None."""
+        return caching.filter_scopes(self.filterset) if self.is_valid else None
+
+    @property
+    def results_key(self):
+        """The validated filters the results depend on (not their order, nor the page)."""
+        return caching.filter_key(self.filterset, exclude=NOT_FILTERING)
 
     @property
     def has_filters(self):
@@ -116,16 +127,15 @@ class Directory:
             counts["low_tech"] = without("low_tech").low_tech().count()
             return counts
 
-        return caching.cached(
-            "facets", [caching.query_fingerprint(self.params, ignore=NOT_FILTERING)], compute
-        )
+        return caching.cached("facets", [self.results_key], compute, scopes=self.scopes)
 
     def result_count(self):
         """How many results, cached like the facet counts (for the paginator)."""
         return caching.cached(
             "count",
-            [caching.query_fingerprint(self.params, ignore=NOT_FILTERING)],
+            [self.results_key],
             lambda: self.results.count(),
+            scopes=self.scopes,
         )
 
     def facets(self):
@@ -253,8 +263,9 @@ class Directory:
             return None
         box = caching.cached(
             "bounds",
-            [caching.query_fingerprint(self.params, ignore=NOT_FILTERING)],
+            [self.results_key],
             self.results.bounds,
+            scopes=self.scopes,
         )
         return box.as_leaflet_bounds() if box else None
 

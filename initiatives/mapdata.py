@@ -62,14 +62,21 @@ def cluster_level(zoom=None, bbox=None):
     return max(0, min(level, GRID_ZOOM))
 
 
-def map_feature_collection(queryset, *, zoom=None, bbox=None, unbounded=None):
+def scope_margin(zoom=None, bbox=None):
+    """How far (a fraction of the world's width) beyond the area asked for a change can move
+    what the map shows: a cluster's cell straddling the edge, then merging with a neighbour."""
+    zoom = DEFAULT_ZOOM if zoom is None else zoom
+    return 2.0 ** -cluster_level(zoom, bbox) + MERGE_RADIUS_PX / (256 * 2**zoom)
+
+
+def map_feature_collection(queryset, *, zoom=None, bbox=None, unbounded=None, scopes=None):
     """A GeoJSON FeatureCollection of the initiatives in ``queryset``: points or clusters.
 
     ``queryset`` is already filtered (by the directory's FilterSet, ``bbox`` included);
     ``zoom`` and ``bbox`` describe the view the map asks for. ``unbounded``, the same
     filters without the area, lets coarse grids be computed once for every area (see
     ``WHOLE_GRID_MAX_LEVEL``). The collection also says ``total`` (initiatives represented)
-    and ``clustered``.
+    and ``clustered``. ``scopes`` are the parts of the data ``unbounded`` shows (caching).
     """
     queryset = queryset.order_by()
     url_template = _detail_url_template()
@@ -81,7 +88,10 @@ def map_feature_collection(queryset, *, zoom=None, bbox=None, unbounded=None):
     level = cluster_level(zoom, bbox)
     if unbounded is not None and level <= WHOLE_GRID_MAX_LEVEL:
         cells, singles = caching.cached(
-            "cells", [level, str(unbounded.order_by().query)], lambda: _cells(unbounded, level)
+            "cells",
+            [level, _query_key(unbounded)],
+            lambda: _cells(unbounded, level),
+            scopes=scopes,
         )
         if bbox is not None:
             cells = [cell for cell in cells if bbox.contains(cell["mean_lon"], cell["mean_lat"])]
@@ -216,3 +226,10 @@ def _cluster(cell):
             "bbox": [_round(cell[k]) for k in ("west", "south", "east", "north")],
         },
     }
+
+
+def _query_key(queryset):
+    """The SQL and its parameters, quoted (``str(query)`` pastes parameters in unquoted, so two
+    different searches could print the same text)."""
+    sql, params = queryset.order_by().query.sql_with_params()
+    return repr((sql, params))

@@ -78,9 +78,9 @@ def directory(request):
             # The page's initiatives (ranked, with their relations), cached on the query.
             page_obj.object_list = caching.cached(
                 "page",
-                [caching.query_fingerprint(request.GET, ignore=()), number],
+                [caching.filter_key(filterset, exclude=("page",)), number],
                 lambda: list(page_obj.object_list),
-                request=request,
+                scopes=directory.scopes,
             )
     context = {
         "directory": directory,

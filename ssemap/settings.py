@@ -165,6 +165,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A PostgreSQL streaming replica for visitors' reads (ssemap/db.py: read-your-writes for
+# submitters and curators; docs/SCALING.md).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0),
+        conn_health_checks=True,
+    )
+    # Tests run against the primary's test database through both aliases.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["ssemap.db.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(0, "ssemap.db.ReadYourWritesMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -203,15 +215,34 @@ STORAGES = {
 # Map data, facet counts and page figures are cached under keys that include the data version
 # (initiatives/caching.py), read from the database: a per-process LocMem cache is never stale,
 # even with several gunicorn workers. A shared backend (CACHE_BACKEND=…redis.RedisCache,
-# CACHE_LOCATION=redis://…), or FileBasedCache on local disk (CACHE_LOCATION=/var/cache/ssemap),
-# shares answers between workers. CACHE_MAX_ENTRIES bounds LocMem and file caches.
+# CACHE_LOCATION=redis://host:6379/0, what several app servers use), or FileBasedCache on local
+# disk (CACHE_LOCATION=/var/cache/ssemap), shares answers between workers. CACHE_MAX_ENTRIES
+# bounds LocMem and file caches. Whatever the backend, it is wrapped by ssemap/cache.py: when it
+# fails, pages are computed without it, a warning is logged and /healthz says "degraded".
+CACHE_BACKENDS = {
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+    "file": "django.core.cache.backends.filebased.FileBasedCache",
+    "redis": "django.core.cache.backends.redis.RedisCache",
+    # No cache at all: what every visitor pays after a write (the benchmarks' "cache off").
+    "dummy": "django.core.cache.backends.dummy.DummyCache",
+}
+_cache_backend = os.environ.get("CACHE_BACKEND", "locmem")
+_cache_backend = CACHE_BACKENDS.get(_cache_backend, _cache_backend)
+if _cache_backend not in CACHE_BACKENDS.values():
+    raise ImproperlyConfigured(
+        f"CACHE_BACKEND must be one of {', '.join(CACHE_BACKENDS)} (or its dotted path)."
+    )
 CACHES = {
     "default": {
-        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "BACKEND": "ssemap.cache.FailSoftCache",
+        "WRAPPED_BACKEND": _cache_backend,
         "LOCATION": os.environ.get("CACHE_LOCATION", "ssemap"),
     }
 }
-if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "FileBasedCache")):
+if _cache_backend == CACHE_BACKENDS["redis"]:
+    # A stalled Redis must cost a request half a second, not a worker's whole timeout.
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+else:
     CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "500"))}
 
 # Console e-mail in development, SMTP (the EMAIL_* variables) in production; EMAIL_BACKEND

@@ -63,6 +63,15 @@ def territory_list(request):
     )
 
 
+def _comparable_ids(territory):
+    return list(comparable_territories(territory).values_list("pk", flat=True))
+
+
+def _in_order(pks):
+    by_pk = Territory.objects.select_related("department").in_bulk(pks)
+    return [by_pk[pk] for pk in pks if pk in by_pk]
+
+
 def comparable_territories(territory):
     """Territories of the same kind (and EPCI kind or size class), closest in population."""
     similar = Territory.objects.filter(kind=territory.kind).exclude(pk=territory.pk)
@@ -75,7 +84,7 @@ def comparable_territories(territory):
         .annotate(gap=Abs(F("population") - territory.population))
         .order_by("gap", "name")[:COMPARABLE_COUNT]
     )
-    return with_counts(similar)
+    return similar
 
 
 def _reference_counts(field_name, initiatives):
@@ -93,7 +102,6 @@ def _figures(territory, initiatives):
         "theme_counts": _reference_counts("themes", initiatives),
         "practice_counts": _reference_counts("practices", initiatives),
         "low_tech_count": initiatives.filter(low_tech=True).count(),
-        "comparable": comparable_territories(territory),
         "latest": list(
             initiatives.with_public_relations().order_by("-published_at", "pk")[:LIST_SIZE]
         ),
@@ -108,8 +116,22 @@ def territory_detail(request, slug):
         Territory.objects.select_related("region", "department", "epci"), slug=slug
     )
     initiatives = Initiative.objects.published().in_territory(territory)
+    # The figures change only with writes inside the territory; the comparable territories'
+    # counts with writes inside them (their list, with the reference data).
     figures = caching.cached(
-        "territory", [territory.pk], lambda: _figures(territory, initiatives), request=request
+        "territory",
+        [territory.pk],
+        lambda: _figures(territory, initiatives),
+        scopes=[caching.territory_scope(territory)],
+    )
+    comparable = caching.cached(
+        "comparable", [territory.pk], lambda: _comparable_ids(territory), scopes=[]
+    )
+    comparable = caching.cached(
+        "comparable-counts",
+        [territory.pk],
+        lambda: with_counts(_in_order(comparable)),
+        scopes=[f"t:{pk}" for pk in comparable],
     )
     outline = Outline.objects.filter(territory=territory).defer("geometry").first()
     bounds = figures["bounds"].as_leaflet_bounds() if figures["bounds"] else None
@@ -130,7 +152,7 @@ def territory_detail(request, slug):
         .select_related("lever")
         .order_by("lever__position"),
         "programmes": territory.programmes.all(),
-        "comparable": figures["comparable"],
+        "comparable": comparable,
         "bounds": bounds,
         "directory_url": directory_url,
         "map_data_url": reverse("initiatives:map-data"),

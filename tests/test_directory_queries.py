@@ -82,12 +82,10 @@ def test_no_page_costs_more_queries_with_20_initiatives_than_with_2(client, grow
     few = {path: count_queries(client, path) for path in PAGES}
     grow(18)
     many = {path: count_queries(client, path) for path in PAGES}
-    # Equal, except the initiative page: its nearest-neighbour search widens its box when the
-    # neighbourhood is sparse, so a sparse directory may cost it a few bounded queries more.
-    assert {p: n for p, n in many.items() if p != "/initiatives/first-one/"} == {
-        p: n for p, n in few.items() if p != "/initiatives/first-one/"
-    }
-    assert many["/initiatives/first-one/"] <= few["/initiatives/first-one/"]
+    # Never more; the initiative page's nearest-neighbour search widens its box when the
+    # neighbourhood is sparse, and the territory pages keep what the new initiatives did not
+    # change (their comparable territories), so these may cost fewer.
+    assert {p: n for p, n in many.items() if n > few[p]} == {}
 
 
 def test_list_pages_do_not_query_per_row(client, grow):

@@ -16,7 +16,7 @@ def classify_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('initiatives', '0005_map_cells_covering_index'),
+        ('initiatives', '0007_correction_base'),
     ]
 
     operations = [

@@ -25,7 +25,7 @@ from .reference import (
     Theme,
 )
 from .review import Correction, CorrectionStatus, StatusChange
-from .version import DataVersion
+from .version import DataVersion, ScopeVersion
 
 __all__ = [
     "CLASSIFICATION_FIELDS",
@@ -36,6 +36,7 @@ __all__ = [
     "Correction",
     "CorrectionStatus",
     "DataVersion",
+    "ScopeVersion",
     "Initiative",
     "InitiativeQuerySet",
     "LocationPrecision",

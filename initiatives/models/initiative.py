@@ -113,11 +113,16 @@ class InitiativeQuerySet(models.QuerySet):
         Searched in growing boxes around the point, so the (status, latitude, longitude) index
         bounds the work instead of sorting every initiative by distance; a box's answer is
         kept only when it is exact (its farthest result lies inside the box's inner circle).
+        The boxes are sorted on ids and coordinates alone (a dense city's box holds thousands
+        of rows): only the ``count`` rows kept are then read, with this queryset's relations.
         """
-        ordered = self.annotate(distance=distance_from(latitude, longitude)).order_by(
-            "distance", "pk"
+        ordered = (
+            self.annotate(distance=distance_from(latitude, longitude))
+            .order_by("distance", "pk")
+            .values_list("pk", "distance")
         )
         k = max(math.cos(math.radians(latitude)), 0.01)
+        found = None
         for radius in (0.05, 0.25, 1.5):
             rows = list(
                 ordered.filter(
@@ -125,9 +130,18 @@ class InitiativeQuerySet(models.QuerySet):
                     longitude__range=(longitude - radius / k, longitude + radius / k),
                 )[:count]
             )
-            if len(rows) == count and rows[-1].distance <= radius * radius:
-                return rows
-        return list(ordered[:count])
+            if len(rows) == count and rows[-1][1] <= radius * radius:
+                found = rows
+                break
+        if found is None:
+            found = list(ordered[:count])
+        by_pk = self.order_by().in_bulk([pk for pk, _distance in found])
+        initiatives = []
+        for pk, distance in found:
+            if pk in by_pk:
+                by_pk[pk].distance = distance
+                initiatives.append(by_pk[pk])
+        return initiatives
 
     def samples(self):
         return self.filter(source=Source.SAMPLE)

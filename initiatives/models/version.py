@@ -22,3 +22,26 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"{self.version} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
+class ScopeVersion(models.Model):
+    """A counter per part of the public data, bumped by the same triggers (migration 0006).
+
+    A write to a *published* initiative (or to its links) bumps the scopes it lies in: each
+    territory of its chain (``t:<id>`` of its region, department, EPCI and commune) and its
+    map square (``g:<x>:<y>``, Web Mercator tiles at ``SCOPE_ZOOM``), before and after the
+    write; reference data and territories bump ``ref``, which every scoped key includes. A
+    cache entry for Lyon's results keys on Lyon's scope only, so a publish in Finistère leaves
+    it in place, and writes to unpublished initiatives bump nothing.
+    """
+
+    scope = models.CharField(max_length=40, primary_key=True)
+    version = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("data scope version")
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.scope}: {self.version}"

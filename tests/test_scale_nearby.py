@@ -1,0 +1,41 @@
+""" "Nearby" searches the coordinates index for ids first, then reads only the few rows kept."""
+
+import math
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from initiatives.models import Initiative
+from tests.scale_world import add_samples
+
+
+def test_nearby_sorts_ids_only_and_reads_the_kept_rows_with_their_relations(communes):
+    add_samples(60)
+    origin = Initiative.objects.published().first()
+    with CaptureQueriesContext(connection) as context:
+        nearby = (
+            Initiative.objects.published()
+            .exclude(pk=origin.pk)
+            .with_public_relations()
+            .nearest(origin.latitude, origin.longitude, 5)
+        )
+        names = [(i.name, i.commune.name, [t.pk for t in i.themes.all()]) for i in nearby]
+    sorting = [q["sql"] for q in context.captured_queries if 'AS "distance"' in q["sql"]]
+    assert sorting and all("JOIN" not in sql for sql in sorting)
+    assert len(names) == 5
+
+
+def test_nearby_is_the_same_as_sorting_everything_by_distance(communes):
+    add_samples(60)
+    origin = Initiative.objects.published().last()
+    published = Initiative.objects.published().exclude(pk=origin.pk)
+    k = math.cos(math.radians(origin.latitude))
+    expected = sorted(
+        published,
+        key=lambda i: (
+            (i.latitude - origin.latitude) ** 2 + ((i.longitude - origin.longitude) * k) ** 2,
+            i.pk,
+        ),
+    )[:5]
+    got = published.with_public_relations().nearest(origin.latitude, origin.longitude, 5)
+    assert [i.pk for i in got] == [i.pk for i in expected]
