@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import api, views
 
 app_name = "territories"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("territories/", views.territory_list, name="list"),
     path("territories/<slug:slug>/", views.territory_detail, name="detail"),
     path("api/communes/", views.communes, name="communes"),
+    path("api/territories/", api.territories, name="territories-api"),
 ]
