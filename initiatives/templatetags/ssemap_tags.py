@@ -36,3 +36,30 @@ def safe_json(value):
     import json
 
     return "" if value in (None, "") else json.dumps(value)
+
+
+@register.simple_tag
+def map_themes():
+    """The themes in order, for the map legend (cached with the data version)."""
+    from initiatives.directory import _reference
+    from initiatives.models import Theme
+
+    return _reference(Theme)
+
+
+@register.simple_tag
+def distance_label(initiative, directory):
+    """« 3,2 km » from the commune the directory is sorted by distance from, else empty."""
+    from django.utils.formats import number_format
+
+    from initiatives.filters import Sort
+    from initiatives.geo import distance_km
+
+    filterset = getattr(directory, "filterset", None)  # pages without a directory pass ""
+    if filterset is None or filterset.effective_sort() != Sort.DISTANCE:
+        return ""
+    near = directory.cleaned.get("near")
+    if near is None or initiative.latitude is None:
+        return ""
+    km = distance_km(near.latitude, near.longitude, initiative.latitude, initiative.longitude)
+    return f"{number_format(km, 1 if km < 10 else 0, force_grouping=True)} km"
