@@ -106,28 +106,10 @@ function themeClasses(theme) {
   return safe ? ` theme-${safe}` : "";
 }
 
-/** A cluster's accessible content: the count shown, « 12 initiatives » spoken. */
-function clusterContent(count) {
-  const outer = document.createElement("div");
-  const shown = document.createElement("span");
-  shown.setAttribute("aria-hidden", "true");
-  shown.textContent = count >= 10000 ? `${Math.round(count / 1000)}k` : String(count);
-  const spoken = document.createElement("span");
-  spoken.className = "visually-hidden";
+/** « 12 initiatives »: what a screen reader says for a cluster (not « 12, button »). */
+function clusterName(count) {
   const words = labels();
-  spoken.textContent = `${formatNumber(count)} ${count === 1 ? words.one || "" : words.many || ""}`;
-  outer.append(shown, spoken);
-  return outer;
-}
-
-/** Only same-origin links: a URL from data never becomes ``javascript:``. */
-function safeUrl(url) {
-  try {
-    const parsed = new URL(url, window.location.origin);
-    return parsed.origin === window.location.origin ? parsed.href : "#";
-  } catch {
-    return "#";
-  }
+  return `${formatNumber(count)} ${count === 1 ? words.one || "" : words.many || ""}`.trim();
 }
 
 function popupContent(properties) {
@@ -162,11 +144,23 @@ function pointIcon(properties) {
 
 function clusterIcon(count, extra = "server-cluster") {
   const size = count < 100 ? "small" : count < 1000 ? "medium" : "large";
-  return L.divIcon({
-    html: clusterContent(count),
-    className: `marker-cluster marker-cluster-${size} ${extra}`,
+  const outer = document.createElement("div");
+  const inner = document.createElement("span");
+  inner.textContent = count >= 10000 ? `${Math.round(count / 1000)}k` : String(count);
+  outer.append(inner);
+  const icon = L.divIcon({
+    html: outer,
+    className: `marker-cluster marker-cluster-${size} ${extra}`.trim(),
     iconSize: [40, 40],
   });
+  // Leaflet makes the icon a button named by its text; the label names it properly.
+  const createIcon = icon.createIcon.bind(icon);
+  icon.createIcon = (old) => {
+    const element = createIcon(old);
+    element.setAttribute("aria-label", clusterName(count));
+    return element;
+  };
+  return icon;
 }
 
 function bboxString(bounds) {
