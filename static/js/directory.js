@@ -15,6 +15,7 @@ if (root) {
   let layer = null;
   let map = null;
   let movedByCode = false;
+  let fitWhileHidden = false;
   let lastTerritory = new URLSearchParams(window.location.search).get("territory") || "";
 
   const results = () => document.getElementById("directory-results");
@@ -154,7 +155,16 @@ if (root) {
     } catch {
       // private browsing: the switch still works, it is just not remembered
     }
-    if (view === "map" && map) map.invalidateSize();
+    if (view === "map" && map) {
+      map.invalidateSize();
+      // Fitted while hidden (zero size): fit again now that the map has its size.
+      if (fitWhileHidden) {
+        fitWhileHidden = false;
+        movedByCode = true;
+        fitTo(map, parseBounds(results().dataset.bounds));
+      }
+      if (layer) layer.refresh();
+    }
   }
 
   if (toolbar) {
@@ -199,6 +209,7 @@ if (root) {
       if (bounds) {
         movedByCode = true;
         fitTo(map, bounds);
+        fitWhileHidden = map.getContainer().offsetParent === null;
       }
     }
     layer.setQuery(query);
@@ -261,6 +272,7 @@ if (root) {
     if (bounds) {
       movedByCode = true;
       fitTo(map, bounds);
+      fitWhileHidden = map.getContainer().offsetParent === null;
     }
     layer = new InitiativeLayer(map, {
       dataUrl: root.querySelector("[data-map-data-url]").dataset.mapDataUrl,

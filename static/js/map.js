@@ -235,6 +235,8 @@ export class InitiativeLayer {
   }
 
   async refresh() {
+    // A hidden map (the list view on a phone) has no real view: load it when it is shown.
+    if (this.map.getContainer().offsetParent === null) return;
     const view = this.map.getBounds();
     const zoom = this.map.getZoom();
     const loaded = this.loaded;
