@@ -16,6 +16,9 @@ from ssemap.health import healthz
 admin.site.site_header = _("ssemap — curation")
 admin.site.site_title = _("ssemap — curation")
 admin.site.index_title = _("Curation")
+# The review queue needs the width (name, status, commune, themes, dates, duplicates at 1366 px):
+# the breadcrumbs and the index lead everywhere the sidebar did.
+admin.site.enable_nav_sidebar = False
 
 
 def curator_login(request):
