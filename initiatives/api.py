@@ -124,7 +124,7 @@ def export_name(filterset, extension):
     if data.get("q"):
         parts.append(slugify(data["q"]))
     if data.get("bbox"):
-        parts.append(slugify(_("map area")))
+        parts.append(slugify(str(_("map area"))))
     label = "-".join(part for part in parts if part)[:MAX_NAME_PARTS_LENGTH].strip("-")
     stamp = timezone.localdate().strftime("%Y%m%d")
     return "-".join(p for p in ("ssemap-initiatives", label, stamp) if p) + f".{extension}"
