@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
 .PHONY: help run install setup test test-fast lint format migrations check-migrations \
-	territories samples superuser curator messages clean bench bench-db
+	territories samples superuser curator messages clean bench bench-db worker
 
 help: ## List the developer commands
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -45,6 +45,9 @@ setup: install ## Migrate and load territories, reference and demo data (only wh
 
 run: setup ## Install, load data and serve the site at http://127.0.0.1:$(PORT)
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+worker: setup ## Send queued e-mail (TASK_BACKEND=database): the task worker, until Ctrl-C
+	$(BIN)/python manage.py db_worker
 
 test: install $(NODE_STAMP) ## Run the whole test suite (DATABASE_URL=postgres://… to run it on PostgreSQL)
 	$(BIN)/python -m pytest

@@ -2,8 +2,17 @@
 
 A correction stores JSON-friendly values — slugs for reference data, the INSEE code for the
 commune — for the changed fields only. Nothing touches the initiative until a curator accepts.
+
+"Changed" means changed by the citizen: the form carries a signed fingerprint of the values it
+showed (``seen_token``), so a field a curator edited while the citizen was typing is not sent
+back with its old value. The fingerprints of the proposed fields are kept (``Correction.base``):
+the diff flags a conflict when the published value has changed since the citizen saw it.
 """
 
+import hashlib
+import json
+
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -53,15 +62,45 @@ def public_values(initiative):
     return values
 
 
-def changed_values(initiative, cleaned_data):
-    """Only the fields whose proposed value differs from the published one."""
-    current = public_values(initiative)
+SEEN_SALT = "ssemap.corrections.seen"
+SEEN_MAX_AGE = 7 * 24 * 3600  # a form left open for a week still counts
+
+
+def fingerprint(value):
+    """A short digest of a value in correction form; all the empty values are alike."""
+    if value in ("", None, []):
+        value = None
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def seen_token(initiative):
+    """The signed fingerprints of the values the correction form shows."""
+    values = public_values(initiative)
+    return signing.dumps({f: fingerprint(v) for f, v in values.items()}, salt=SEEN_SALT)
+
+
+def read_seen(token):
+    """The fingerprints of a ``seen_token``; None when missing, forged or too old."""
+    try:
+        seen = signing.loads(token or "", salt=SEEN_SALT, max_age=SEEN_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return seen if isinstance(seen, dict) else None
+
+
+def changed_values(initiative, cleaned_data, seen=None):
+    """Only the fields the citizen changed: those whose value differs from what the form showed
+    (``seen``, from ``read_seen``), or without it from the published value."""
+    reference = seen or {f: fingerprint(v) for f, v in public_values(initiative).items()}
     proposed = {f: to_json(f, cleaned_data.get(f)) for f in CORRECTABLE_FIELDS if f in cleaned_data}
-    return {
-        f: v
-        for f, v in proposed.items()
-        if v != current[f] and not (v in ("", None) and current[f] in ("", None))
-    }
+    return {f: v for f, v in proposed.items() if fingerprint(v) != reference.get(f)}
+
+
+def base_of(initiative, proposed, seen=None):
+    """The fingerprints, for each proposed field, of the value the citizen started from."""
+    reference = seen or {f: fingerprint(v) for f, v in public_values(initiative).items()}
+    return {f: reference[f] for f in proposed if f in reference}
 
 
 def display(field, value):
@@ -85,21 +124,28 @@ def display(field, value):
 
 
 def diff(correction):
-    """Rows of (field label, published value, proposed value, changed?) for each proposed field."""
+    """Rows of (field label, published value, proposed value, changed?, conflict?) for each
+    proposed field. A conflict: the published value is no longer the one the citizen corrected
+    (a curator changed it since), and differs from the proposal."""
     current = public_values(correction.initiative)
+    base = correction.base or {}
     rows = []
     for field in CORRECTABLE_FIELDS:
         if field not in correction.proposed:
             continue
         label = Initiative._meta.get_field(field).verbose_name
         proposed = correction.proposed[field]
+        changed = fingerprint(proposed) != fingerprint(current[field])
         rows.append(
             {
                 "field": field,
                 "label": label,
                 "current": display(field, current[field]),
                 "proposed": display(field, proposed),
-                "changed": proposed != current[field],
+                "changed": changed,
+                "conflict": changed
+                and field in base
+                and base[field] != fingerprint(current[field]),
             }
         )
     return rows
@@ -141,13 +187,30 @@ def apply_values(initiative, proposed):
     return m2m
 
 
+def decide(correction):
+    """Lock ``correction`` and its initiative for a decision; return fresh copies of both.
+
+    The initiative is locked first, as merges and moderation lock it, so that the orders never
+    cross; then the correction, whose stored status says whether someone decided meanwhile (two
+    curators accepting the same correction: the second is refused, nothing is applied twice).
+    Call inside a transaction.
+    """
+    initiative = Initiative.objects.select_for_update().get(pk=correction.initiative_id)
+    fresh = type(correction).objects.select_for_update().get(pk=correction.pk)
+    if fresh.status != CorrectionStatus.PENDING:
+        raise CorrectionError(_("This correction has already been decided."))
+    if fresh.initiative_id != initiative.pk:
+        raise CorrectionError(_("The initiative was merged meanwhile: reload and try again."))
+    return fresh, initiative
+
+
 def accept(correction, *, by):
     """Apply the correction to its initiative (recorded in its history by ``by``)."""
     if correction.status != CorrectionStatus.PENDING:
         raise CorrectionError(_("This correction has already been decided."))
-    initiative = correction.initiative
     with transaction.atomic():
-        m2m = apply_values(initiative, correction.proposed)
+        locked, initiative = decide(correction)
+        m2m = apply_values(initiative, locked.proposed)
         initiative.full_clean(exclude=["slug", "image"], validate_unique=False)
         initiative._history_user = by
         initiative._change_reason = f"correction #{correction.pk} accepted"
@@ -164,7 +227,9 @@ def accept(correction, *, by):
 def refuse(correction, *, by):
     if correction.status != CorrectionStatus.PENDING:
         raise CorrectionError(_("This correction has already been decided."))
-    correction.status = CorrectionStatus.REFUSED
-    correction.decided_at = timezone.now()
-    correction.decided_by = by
-    correction.save(update_fields=["status", "decided_at", "decided_by"])
+    with transaction.atomic():
+        decide(correction)
+        correction.status = CorrectionStatus.REFUSED
+        correction.decided_at = timezone.now()
+        correction.decided_by = by
+        correction.save(update_fields=["status", "decided_at", "decided_by"])

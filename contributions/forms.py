@@ -13,14 +13,19 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from initiatives.geo import distance_km
 from initiatives.models import CollaborativePractice, Initiative, LegalForm, LowTechQuality, Theme
-from ssemap.text import plain_text
+from ssemap.text import has_markup, plain_text
 from territories.forms import CommuneField
 from territories.models import Territory
 
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 IMAGE_MAX_SIDE = 2000
+# Refused before any pixel is decoded: a few hundred kilobytes of PNG can declare 12000 × 12000
+# pixels, gigabytes once decoded. 40 megapixels covers every phone camera.
+IMAGE_MAX_PIXELS = 40_000_000
+IMAGE_MAX_DECLARED_SIDE = 12_000
 SINGLE_LINE_FIELDS = ["name", "summary", "organisation", "address", "contact_phone"]
 MULTI_LINE_FIELDS = ["description"]
+ADDRESS_FIELDS = ["website", "contact_email", "submitter_email"]
 
 
 def clean_image(upload):
@@ -36,13 +41,17 @@ def clean_image(upload):
         )
     try:
         upload.seek(0)
+        # Image.open reads the header only: the declared size is known before any decoding.
         with Image.open(upload) as probe:
             image_format = probe.format
+            check_pixels(*probe.size)
             probe.verify()
         upload.seek(0)
         image = Image.open(upload)
         image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        raise too_many_pixels() from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
         raise forms.ValidationError(
             _("This file is not an image we can read. Send a JPEG, PNG or WebP image."),
             code="invalid_image",
@@ -57,10 +66,40 @@ def clean_image(upload):
     image.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
     if image_format == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
+    # Pillow's save writes back what ``info`` holds (a JPEG comment, a PNG ICC profile, EXIF):
+    # emptied, the file carries pixels only.
+    image.info.clear()
     output = io.BytesIO()
-    # A fresh save writes no EXIF, XMP or ICC metadata unless told to.
     image.save(output, format=image_format, quality=85)
     return ContentFile(output.getvalue(), name=f"{uuid.uuid4().hex}.{IMAGE_FORMATS[image_format]}")
+
+
+def too_many_pixels(width=None, height=None):
+    size = _("%(width)s × %(height)s pixels") % {"width": width, "height": height}
+    return forms.ValidationError(
+        _(
+            "This image is too large (%(size)s); the limit is %(limit)s megapixels. Send a smaller copy."
+        )
+        % {
+            "size": size if width else _("too many pixels"),
+            "limit": IMAGE_MAX_PIXELS // 1_000_000,
+        },
+        code="too_many_pixels",
+    )
+
+
+def check_pixels(width, height):
+    if width * height > IMAGE_MAX_PIXELS or max(width, height) > IMAGE_MAX_DECLARED_SIDE:
+        raise too_many_pixels(width, height)
+
+
+def refuse_markup(value):
+    """Web and e-mail addresses are passed on as they are (exports, links): no markup in them."""
+    if has_markup(value):
+        raise forms.ValidationError(
+            _("This address contains characters that have no place in it (< > \" ' ` { } \\)."),
+            code="markup",
+        )
 
 
 phone_validator = RegexValidator(
@@ -156,6 +195,9 @@ class InitiativeFieldsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.template_name = "contributions/field.html"
+        for name in ADDRESS_FIELDS:
+            if name in self.fields:
+                self.fields[name].validators.append(refuse_markup)
         this_year = timezone.now().year
         self.fields["year_started"].validators.append(MaxValueValidator(this_year))
         self.fields["year_started"].widget.attrs["max"] = this_year
@@ -302,6 +344,8 @@ class CorrectionForm(InitiativeFieldsForm):
         help_text=_("Optional and private: so that a curator can ask you a question."),
     )
     homepage = SubmitterFields.base_fields["homepage"]
+    # The signed fingerprints of the values the form showed (corrections.seen_token).
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
     is_bot = SubmitterFields.is_bot
 
     def clean_message(self):

@@ -1,5 +1,8 @@
 """Public views: submit an initiative, suggest a correction, and the duplicate hints."""
 
+import logging
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import JsonResponse
@@ -8,14 +11,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from initiatives.caching import cached
 from initiatives.duplicates import find_duplicates
 from initiatives.models import Correction, Initiative
+from ssemap.text import normalise_name
 from territories.forms import resolve_commune
 
 from . import emails
-from .corrections import changed_values
+from .corrections import base_of, changed_values, read_seen, seen_token
 from .forms import CorrectionForm, SubmissionForm
-from .ratelimit import count_submission, rate_limited, too_many
+from .ratelimit import allow, allow_submission, too_many
+
+logger = logging.getLogger(__name__)
 
 
 def submit(request):
@@ -23,20 +30,30 @@ def submit(request):
     template = "contributions/submit.html"
     if request.method == "POST":
         form = SubmissionForm(request.POST, request.FILES)
-        if rate_limited(request):
+        # Every attempt counts, valid or not: each costs the server work (an image to check…).
+        if not allow_submission(request):
             return too_many(request, template, {"form": form})
         if form.is_bot:
-            count_submission(request)
             return redirect("contributions:submit_done")
         if form.is_valid():
-            with transaction.atomic():
-                initiative = form.save()
-                review_url = request.build_absolute_uri(
-                    reverse("admin:initiatives_initiative_change", args=[initiative.pk])
+            try:
+                with transaction.atomic():
+                    initiative = form.save()
+                    review_url = request.build_absolute_uri(
+                        reverse("admin:initiatives_initiative_change", args=[initiative.pk])
+                    )
+                    emails.notify_new_submission(initiative, review_url=review_url)
+                    emails.acknowledge_submission(initiative)
+            except OSError:  # the image could not be written (a full or read-only disk)
+                logger.exception("Could not store the image of a submission")
+                form.add_error(
+                    "image",
+                    _(
+                        "We could not store your image just now, so nothing was sent yet. "
+                        "Send the form again without the image, or try again later."
+                    ),
                 )
-                emails.notify_new_submission(initiative, review_url=review_url)
-                emails.acknowledge_submission(initiative)
-            count_submission(request)
+                return render(request, template, {"form": form}, status=503)
             return redirect("contributions:submit_done")
     else:
         form = SubmissionForm()
@@ -55,13 +72,13 @@ def correct(request, slug):
     if request.method == "POST":
         form = CorrectionForm(request.POST, instance=Initiative.objects.get(pk=initiative.pk))
         context["form"] = form
-        if rate_limited(request):
+        if not allow_submission(request):
             return too_many(request, template, context)
         if form.is_bot:
-            count_submission(request)
             return redirect("contributions:correct_done", slug=slug)
         if form.is_valid():
-            proposed = changed_values(initiative, form.cleaned_data)
+            seen = read_seen(form.cleaned_data["seen"])
+            proposed = changed_values(initiative, form.cleaned_data, seen)
             if not proposed:
                 form.add_error(
                     None, _("Nothing was changed: edit the fields that are wrong, then send.")
@@ -71,6 +88,7 @@ def correct(request, slug):
                     correction = Correction.objects.create(
                         initiative=initiative,
                         proposed=proposed,
+                        base=base_of(initiative, proposed, seen),
                         message=form.cleaned_data["message"],
                         submitter_name=form.cleaned_data["submitter_name"],
                         submitter_email=form.cleaned_data["submitter_email"],
@@ -79,10 +97,11 @@ def correct(request, slug):
                         reverse("admin:initiatives_correction_change", args=[correction.pk])
                     )
                     emails.notify_new_correction(correction, review_url=review_url)
-                count_submission(request)
                 return redirect("contributions:correct_done", slug=slug)
     else:
-        context["form"] = CorrectionForm(instance=initiative)
+        context["form"] = CorrectionForm(
+            instance=initiative, initial={"seen": seen_token(initiative)}
+        )
     return render(request, template, context)
 
 
@@ -93,14 +112,37 @@ def correct_done(request, slug):
 
 @require_GET
 def duplicates(request):
-    """Published initiatives with a name like ``name`` near ``commune`` (a code or a label)."""
-    name = "".join(ch for ch in request.GET.get("name", "")[:150] if ch.isprintable())
-    commune_text = "".join(ch for ch in request.GET.get("commune", "")[:160] if ch.isprintable())
+    """Published initiatives with a name like ``name`` near ``commune`` (a code or a label).
+
+    Asked as one types, so rate-limited per address and cached on the commune and the
+    normalised name (and the data version): the same question costs the database once.
+    """
+    name = " ".join(request.GET.get("name", "")[:150].split())
+    commune_text = request.GET.get("commune", "")[:160]
+    if not normalise_name(name) or not commune_text.strip():
+        return JsonResponse({"results": []})
+    if not allow(
+        request,
+        "duplicates",
+        settings.DUPLICATE_HINT_RATE_LIMIT,
+        settings.DUPLICATE_HINT_RATE_WINDOW_SECONDS,
+    ):
+        message = _("Too many requests for suggestions: try again in a few minutes.")
+        return JsonResponse({"results": [], "errors": [message]}, status=429)
     try:
         commune = resolve_commune(commune_text)
     except ValidationError:  # unknown or ambiguous: no hint rather than an error
         return JsonResponse({"results": []})
-    results = [
+    results = cached(
+        "duplicate-hints",
+        (commune.code, normalise_name(name)),
+        lambda: duplicate_hints(name, commune),
+    )
+    return JsonResponse({"results": results})
+
+
+def duplicate_hints(name, commune):
+    return [
         {
             "name": initiative.name,
             "commune": str(initiative.commune),
@@ -110,4 +152,3 @@ def duplicates(request):
         }
         for initiative, score in find_duplicates(name, commune)
     ]
-    return JsonResponse({"results": results})

@@ -31,9 +31,9 @@ from initiatives.models import (
 
 from . import views
 from .filters import CorrectionStatusFilter, RegionFilter, SizeClassFilter, StatusFilter
-from .forms import MapPointWidget, RejectForm
-from .merge import merge, merged_values
-from .moderation import TransitionError, allowed_targets, transition
+from .forms import InitiativeAdminForm, MapPointWidget, RejectForm
+from .merge import MergeError, merge, merged_values
+from .moderation import TransitionError, allowed_targets, stored_status, transition
 
 
 @admin.register(Theme, CollaborativePractice, LegalForm, LowTechQuality)
@@ -90,6 +90,7 @@ class CorrectionInline(admin.TabularInline):
 class InitiativeAdmin(SimpleHistoryAdmin):
     change_list_template = "admin/initiatives/initiative/change_list.html"
     change_form_template = "admin/initiatives/initiative/change_form.html"
+    form = InitiativeAdminForm
     list_display = [
         "name",
         "status_badge",
@@ -112,7 +113,16 @@ class InitiativeAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (
             _("Moderation"),
-            {"fields": ["status", "duplicates_panel", "published_at", "created_at", "updated_at"]},
+            {
+                "fields": [
+                    "status",
+                    "duplicates_panel",
+                    "published_at",
+                    "created_at",
+                    "updated_at",
+                    "edited_version",
+                ]
+            },
         ),
         (
             _("What it is"),
@@ -227,9 +237,28 @@ class InitiativeAdmin(SimpleHistoryAdmin):
             if obj
             else []
         )
+        adminform = context.get("adminform")
+        context["conflicts"] = getattr(adminform.form, "conflicts", []) if adminform else []
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
+        if change:
+            # The form never sets the status, but a history revert hands over the old version
+            # whole: the stored status and publication date stay, moderation alone moves them.
+            stored = stored_status(obj)
+            if stored and stored["status"] != obj.status:
+                self.message_user(
+                    request,
+                    _(
+                        "The status stays “%(status)s”: going back to an old version restores "
+                        "its content, not its moderation decision. Change the status with the "
+                        "moderation buttons."
+                    )
+                    % {"status": Status(stored["status"]).label},
+                    messages.WARNING,
+                )
+            if stored:
+                obj.status, obj.published_at = stored["status"], stored["published_at"]
         super().save_model(request, obj, form, change)
         target = request.POST.get("_transition")
         if change and target:
@@ -311,12 +340,25 @@ class InitiativeAdmin(SimpleHistoryAdmin):
 
     def merge_view(self, request, pk, other_pk):
         """Fold initiative ``pk`` into ``other_pk`` (kept), after a confirmation page."""
-        if not (self.has_change_permission(request) and self.has_delete_permission(request)):
+        if not self.has_change_permission(request):
             raise PermissionDenied
         drop = get_object_or_404(Initiative, pk=pk)
         keep = get_object_or_404(Initiative, pk=other_pk)
+        if keep.pk == drop.pk:
+            self.message_user(
+                request, _("An initiative cannot be merged into itself."), messages.ERROR
+            )
+            return HttpResponseRedirect(
+                reverse("admin:initiatives_initiative_change", args=[drop.pk])
+            )
         if request.method == "POST":
-            merge(keep, drop, by=request.user)
+            try:
+                merge(keep, drop, by=request.user)
+            except (MergeError, TransitionError) as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return HttpResponseRedirect(
+                    reverse("admin:initiatives_initiative_change", args=[drop.pk])
+                )
             self.message_user(
                 request,
                 _("“%(drop)s” was merged into “%(keep)s”.")

@@ -1,13 +1,28 @@
 """The review queue's list filters: by status (pending first), region and size class."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import CorrectionStatus, Status
 from territories.models import SizeClass, Territory
 
 
-class StatusFilter(admin.SimpleListFilter):
+class ChoiceFilter(admin.SimpleListFilter):
+    """A list filter that accepts only its own choices: any other value (typed in the address)
+    is an IncorrectLookupParameters, which the admin answers with its "invalid filter" page
+    instead of passing it to the database."""
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if value not in {str(choice) for choice, _label in self.lookup_choices}:
+            raise IncorrectLookupParameters(value)
+        return self.filter(queryset, value)
+
+
+class StatusFilter(ChoiceFilter):
     """By status; with no choice made, the review queue (pending), so curators start there."""
 
     title = _("status")
@@ -36,29 +51,32 @@ class StatusFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == self.ALL:
             return queryset
-        return queryset.filter(status=self.value())
+        return super().queryset(request, queryset)
+
+    def filter(self, queryset, value):
+        return queryset.filter(status=value)
 
 
-class RegionFilter(admin.SimpleListFilter):
+class RegionFilter(ChoiceFilter):
     title = _("region")
     parameter_name = "region"
 
     def lookups(self, request, model_admin):
         return [(str(r.pk), r.name) for r in Territory.objects.regions().only("pk", "name")]
 
-    def queryset(self, request, queryset):
-        return queryset.filter(region_id=self.value()) if self.value() else queryset
+    def filter(self, queryset, value):
+        return queryset.filter(region_id=value)
 
 
-class SizeClassFilter(admin.SimpleListFilter):
+class SizeClassFilter(ChoiceFilter):
     title = _("size class")
     parameter_name = "size_class"
 
     def lookups(self, request, model_admin):
         return SizeClass.choices
 
-    def queryset(self, request, queryset):
-        return queryset.filter(commune__size_class=self.value()) if self.value() else queryset
+    def filter(self, queryset, value):
+        return queryset.filter(commune__size_class=value)
 
 
 class CorrectionStatusFilter(StatusFilter):

@@ -9,7 +9,10 @@ import io
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +40,69 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 
 
+class KnownChoiceField(forms.ModelChoiceField):
+    """A choice looked up in ``known`` (key → object), loaded once for the whole file, instead
+    of one query per row."""
+
+    def __init__(self, known, **kwargs):
+        self.known = known
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.known[str(value)]
+        except KeyError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+
+class KnownMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several choices looked up in ``known``, as :class:`KnownChoiceField`."""
+
+    def __init__(self, known, **kwargs):
+        self.known = known
+        super().__init__(**kwargs)
+
+    def _check_values(self, value):
+        unknown = [v for v in value if str(v) not in self.known]
+        if unknown:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": unknown[0]},
+            )
+        return list(dict.fromkeys(self.known[str(v)] for v in value))
+
+
+def known_values(records, header):
+    """The communes and reference data the file names, each loaded in one query."""
+    column = dict(zip(header, range(len(header)), strict=False))
+
+    def values(name):
+        found = set()
+        for record in records:
+            if len(record) > column[name]:
+                found.update(v.strip() for v in record[column[name]].split(MULTI_VALUE_SEPARATOR))
+        return found - {""}
+
+    known = {
+        "commune": {
+            commune.code: commune
+            for commune in Territory.objects.communes().filter(code__in=values("commune_code"))
+        },
+        "legal_form": LegalForm.objects.in_bulk(values("legal_form"), field_name="slug"),
+    }
+    for name in CLASSIFICATION_FIELDS:
+        model = Initiative._meta.get_field(name).related_model
+        known[name] = model.objects.in_bulk(values(name), field_name="slug")
+    return known
+
+
 class ImportRowForm(forms.ModelForm):
     """One CSV row, validated like any initiative; reference data named by slug."""
 
@@ -56,7 +122,9 @@ class ImportRowForm(forms.ModelForm):
         model = Initiative
         fields = ["slug", *MODEL_FIELDS]
 
-    def __init__(self, *args, **kwargs):
+    year_started = forms.IntegerField(required=False, min_value=1800, max_value=2100)
+
+    def __init__(self, *args, known=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
         for name in CLASSIFICATION_FIELDS:  # by slug; at least one theme
@@ -64,6 +132,33 @@ class ImportRowForm(forms.ModelForm):
             self.fields[name] = forms.ModelMultipleChoiceField(
                 model.objects.all(), to_field_name="slug", required=name == "themes"
             )
+        if known is not None:  # a whole file: lookups loaded once (known_values)
+            for name in ("commune", "legal_form", *CLASSIFICATION_FIELDS):
+                field = self.fields[name]
+                kind = (
+                    KnownMultipleChoiceField if name in CLASSIFICATION_FIELDS else KnownChoiceField
+                )
+                self.fields[name] = kind(
+                    known[name],
+                    queryset=field.queryset,
+                    to_field_name="code" if name == "commune" else "slug",
+                    required=field.required,
+                    error_messages=field.error_messages,
+                )
+
+    def _get_validation_exclusions(self):
+        # With the lookups loaded once, the commune is a row read from the database already:
+        # the model's own foreign-key check would query it again for every row.
+        exclusions = super()._get_validation_exclusions()
+        if isinstance(self.fields["commune"], KnownChoiceField):
+            exclusions.add("commune")
+        return exclusions
+
+    def validate_constraints(self):
+        # Initiative's check constraints are ranges and choices that this form's fields check
+        # themselves (latitude, longitude, year started) or that the import sets (status,
+        # source): Django would run one query per constraint and row to check them again.
+        pass
 
     def clean(self):
         cleaned = super().clean()
@@ -214,12 +309,41 @@ def parse(content):
         field_name="slug",
     )
     seen = {}
+    known = known_values([r for _, r in body], header)
     for line, values in body:
-        plan.rows.append(parse_row(line, header, values, existing, seen))
+        plan.rows.append(parse_row(line, header, values, existing, seen, known))
+    if plan.ok:
+        plan_slugs(plan)
     return plan
 
 
-def parse_row(line, header, values, existing, seen):
+def plan_slugs(plan):
+    """Give each new row without a slug the one it will have, shown in the preview and used at
+    commit: free in the database and among the file's own slugs, wherever they are in the file
+    (a row lower down may name the slug an earlier row's name would otherwise take)."""
+    new = [row for row in plan.rows if row.action == "create" and not row.slug]
+    bases = {
+        id(row): slugify(row.form.cleaned_data.get("name") or row.name)[:150] or "initiative"
+        for row in new
+    }
+    taken = {row.slug for row in plan.rows if row.slug}
+    distinct = sorted(set(bases.values()))
+    for start in range(0, len(distinct), 500):  # a few queries for the whole file
+        starts = Q()
+        for base in distinct[start : start + 500]:
+            starts |= Q(slug__startswith=base)
+        taken.update(Initiative.objects.filter(starts).values_list("slug", flat=True))
+    for row in new:
+        base = bases[id(row)]
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        row.slug = slug
+        taken.add(slug)
+
+
+def parse_row(line, header, values, existing, seen, known=None):
     record = dict(zip(header, values, strict=False))
     result = RowResult(
         line=line, slug=(record.get("slug") or "").strip(), name=record.get("name", "")
@@ -242,7 +366,7 @@ def parse_row(line, header, values, existing, seen):
     instance = existing.get(result.slug)
     # Validation writes the row into the instance: read its current values first.
     before = snapshot(instance) if instance is not None else {}
-    form = ImportRowForm(data, instance=instance)
+    form = ImportRowForm(data, instance=instance, known=known)
     result.form = form
     if data.get("_low_tech_invalid"):
         result.errors.append(
@@ -287,10 +411,30 @@ def changes(before, cleaned):
     return rows
 
 
+class ImportConflict(ValueError):
+    """The database refused the plan at commit (a slug taken meanwhile): nothing was written."""
+
+
 def apply(plan, *, by, publish=False):
-    """Write every row of a valid plan in one transaction; returns (created, updated)."""
+    """Write every row of a valid plan in one transaction; returns (created, updated).
+
+    Raises :class:`ImportConflict` when another initiative took a slug of the plan between the
+    preview and the commit; the transaction is rolled back, so nothing of the file is written.
+    """
     if not plan.ok:
         raise ValueError("Only a plan without errors can be applied.")
+    try:
+        return write(plan, by=by, publish=publish)
+    except IntegrityError as error:
+        raise ImportConflict(
+            gettext(
+                "Another initiative took one of the file's slugs since the preview: nothing "
+                "was imported. Upload the file again to see the new preview."
+            )
+        ) from error
+
+
+def write(plan, *, by, publish):
     created = updated = 0
     with transaction.atomic():
         for row in plan.rows:
@@ -300,6 +444,7 @@ def apply(plan, *, by, publish=False):
             if row.action == "create":
                 initiative.source = Source.IMPORT
                 initiative.status = Status.PENDING
+                initiative.slug = initiative.slug or row.slug
             initiative._history_user = by
             initiative._change_reason = "CSV import"
             initiative.save()

@@ -13,6 +13,11 @@ The allowed moves:
 
 Everything else (e.g. rejected → published directly, published → pending) is refused, so that
 every published initiative has gone through the review queue.
+
+Whatever the screen (change form, bulk action, history revert, import, a script), a save of an
+existing initiative whose status differs from the stored one and did not come from
+:func:`transition` is refused by :func:`refuse_status_change_outside_moderation`, a ``pre_save``
+receiver connected in ``CurationConfig.ready()``.
 """
 
 from django.db import transaction
@@ -78,7 +83,11 @@ def transition(initiative, to_status, *, by, reason=""):
         initiative._change_reason = f"{from_status} → {to_status}" + (
             f": {reason}" if reason else ""
         )
-        initiative.save()
+        initiative._moderated = True
+        try:
+            initiative.save()
+        finally:
+            del initiative._moderated
         change = StatusChange.objects.create(
             initiative=initiative,
             from_status=from_status,
@@ -87,6 +96,34 @@ def transition(initiative, to_status, *, by, reason=""):
             reason=reason,
         )
     return change
+
+
+def stored_status(initiative):
+    """The status (and publication date) the database holds for ``initiative``, or None."""
+    return (
+        Initiative.objects.filter(pk=initiative.pk).values("status", "published_at").first()
+        if initiative.pk
+        else None
+    )
+
+
+def refuse_status_change_outside_moderation(sender, instance, raw=False, **kwargs):
+    """``pre_save`` of Initiative: only :func:`transition` may change a stored status.
+
+    New initiatives are free (a submission is pending, the demo data published); fixtures
+    (``raw``) are loaded as they are.
+    """
+    if raw or instance.pk is None or getattr(instance, "_moderated", False):
+        return
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and "status" not in update_fields:
+        return
+    stored = stored_status(instance)
+    if stored is not None and stored["status"] != instance.status:
+        raise TransitionError(
+            _("The status of “%(name)s” changes only through moderation (from “%(from)s”).")
+            % {"name": instance.name, "from": Status(stored["status"]).label}
+        )
 
 
 def pending_counts():

@@ -10,23 +10,25 @@ from django.contrib.auth.models import Group, Permission
 CURATOR_GROUP = "curator"
 
 # app label → model → actions. Exactly what reviewing and editing the directory needs;
-# nothing about users, groups or sessions, which stay with the superusers.
+# nothing about users, groups or sessions, which stay with the superusers. No "delete": curators
+# archive (and merging sets a duplicate aside), deleting stays with the administrators, so that
+# nothing a curator does is beyond repair.
 CURATOR_PERMISSIONS = {
     "initiatives": {
-        "initiative": ["view", "add", "change", "delete"],  # delete: merging duplicates
+        "initiative": ["view", "add", "change"],
         "historicalinitiative": ["view"],
         "correction": ["view", "change"],
         "statuschange": ["view"],
-        "theme": ["view", "add", "change", "delete"],
-        "collaborativepractice": ["view", "add", "change", "delete"],
-        "legalform": ["view", "add", "change", "delete"],
-        "lowtechquality": ["view", "add", "change", "delete"],
-        "actionlever": ["view", "add", "change", "delete"],
-        "territorylever": ["view", "add", "change", "delete"],
+        "theme": ["view", "add", "change"],
+        "collaborativepractice": ["view", "add", "change"],
+        "legalform": ["view", "add", "change"],
+        "lowtechquality": ["view", "add", "change"],
+        "actionlever": ["view", "add", "change"],
+        "territorylever": ["view", "add", "change", "delete"],  # a wrong link, not reference data
     },
     "territories": {
         "territory": ["view", "change"],  # programmes and levers only (see TerritoryAdmin)
-        "programme": ["view", "add", "change", "delete"],
+        "programme": ["view", "add", "change"],
     },
 }
 

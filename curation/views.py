@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative
 
-from .imports import IMPORTED_COLUMNS, MAX_BYTES, apply, parse
+from .imports import IMPORTED_COLUMNS, MAX_BYTES, ImportConflict, apply, parse
 
 SESSION_KEY = "initiative_import"
 
@@ -50,7 +50,16 @@ def import_initiatives(model_admin, request):
             return TemplateResponse(
                 request, template, {**context, "plan": plan, "form": UploadForm()}
             )
-        created, updated = apply(plan, by=request.user, publish=bool(request.POST.get("publish")))
+        try:
+            created, updated = apply(
+                plan, by=request.user, publish=bool(request.POST.get("publish"))
+            )
+        except ImportConflict as error:
+            del request.session[SESSION_KEY]
+            plan.file_errors.append(str(error))
+            return TemplateResponse(
+                request, template, {**context, "plan": plan, "form": UploadForm()}
+            )
         del request.session[SESSION_KEY]
         messages.success(
             request,

@@ -17,7 +17,11 @@ case "$DATABASE_URL" in
 esac
 [ -r "$backup" ] || { echo "restore.sh: cannot read $backup" >&2; exit 2; }
 command -v pg_restore >/dev/null || { echo "restore.sh needs pg_restore (apt-get install postgresql-client)" >&2; exit 2; }
+# The password goes through a private password file, never the command line (deploy/pgpass.sh).
+# shellcheck source=deploy/pgpass.sh
+. "$(dirname "$0")/pgpass.sh"
+trap 'rm -f ${PGPASSFILE:+"$PGPASSFILE"}' EXIT
 
 pg_restore --clean --if-exists --no-owner --no-acl --single-transaction --exit-on-error \
-  --dbname="$DATABASE_URL" "$backup"
+  --dbname="$PG_URL" "$backup"
 echo "restored $backup into the database"

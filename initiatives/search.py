@@ -3,7 +3,7 @@
 On PostgreSQL, ``search_vector`` is a weighted document kept by a trigger (migration 0003)
 and indexed with GIN; the query is parsed as a web search (quotes, ``-word``, ``or``) with the
 ``french_unaccent`` configuration (migration 0002). On SQLite (``make run``), the FTS5 table
-``initiatives_search`` (migration 0006, kept by triggers, case and accents folded) answers:
+``initiatives_search`` (migration 0008, kept by triggers, case and accents folded) answers:
 every word must begin a word of the text (``répar`` finds « réparation »), ``-word`` excludes,
 ``or`` joins alternatives. Both annotate a ``rank`` to order by (higher is better).
 """
@@ -17,7 +17,7 @@ from django.db.models.functions import Lower
 from ssemap.text import fold
 
 SEARCH_CONFIG = "french_unaccent"  # created by migration initiatives/0002 on PostgreSQL
-FTS_TABLE = "initiatives_search"  # created by migration initiatives/0006 on SQLite
+FTS_TABLE = "initiatives_search"  # created by migration initiatives/0008 on SQLite
 # bm25 weights of the FTS5 columns: name, summary, organisation, description, commune.
 FTS_WEIGHTS = "10.0, 4.0, 4.0, 1.0, 4.0"
 

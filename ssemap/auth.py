@@ -1,7 +1,10 @@
 """Sign-in protection: django-axes watches the web sign-ins, keyed on username and client address."""
 
 from axes.backends import AxesStandaloneBackend
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_failure_limit
 from django.conf import settings
+from django.db.models import Sum
 
 
 class LoginAttemptBackend(AxesStandaloneBackend):
@@ -30,3 +33,30 @@ def client_ip(request):
         if value:
             return value
     return request.META.get("REMOTE_ADDR", "")
+
+
+class LoginAttemptHandler(AxesDatabaseHandler):
+    """Two limits: ``AXES_FAILURE_LIMIT`` per username and address, ``AXES_ADDRESS_FAILURE_LIMIT``
+    per address across usernames.
+
+    The first stops guessing one account's password; the second, higher so that a curator who
+    mistypes is not locked out by colleagues behind the same address, stops one address from
+    trying a few passwords on every username. Axes has one limit for all its lockout
+    parameters (``AXES_LOCKOUT_PARAMETERS``: the pair first, then the address alone), so a reached
+    address limit is reported as a reached pair limit.
+    """
+
+    def get_failures(self, request, credentials=None):
+        pair, address = (
+            attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            for attempts in self.get_user_attempts(request, credentials)
+        )
+        if address >= settings.AXES_ADDRESS_FAILURE_LIMIT:
+            return max(pair, get_failure_limit(request, credentials))
+        return pair
+
+    def reset_user_attempts(self, request, credentials=None):
+        # A success clears that account's failures from that address only: signing in to one's own
+        # account must not wipe what the address tried on the others.
+        count, _ = self.filter_user_attempts(request, credentials)[0].delete()
+        return count

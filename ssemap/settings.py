@@ -27,7 +27,28 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-PRODUCTION = os.environ.get("SSEMAP_ENV", "development").lower() == "production"
+# SSEMAP_ENV: "production" or "development", nothing else: a typo ("prod") must not quietly
+# mean development (DEBUG, the public secret key). Unset, it means development on a workstation
+# only: on a server it must be said. A server is recognised by what a deployment has and a
+# workstation does not: the process runs under gunicorn (which sets SERVER_SOFTWARE before it
+# loads the application), or ALLOWED_HOSTS is given in the environment (docs/DEPLOY.md).
+SSEMAP_ENVIRONMENTS = ("development", "production")
+_env = os.environ.get("SSEMAP_ENV")
+if _env is None:
+    if (
+        os.environ.get("SERVER_SOFTWARE", "").startswith("gunicorn")
+        or "ALLOWED_HOSTS" in os.environ
+    ):
+        raise ImproperlyConfigured(
+            "SSEMAP_ENV is not set on what looks like a server (gunicorn, or ALLOWED_HOSTS set): "
+            "set SSEMAP_ENV=production (or SSEMAP_ENV=development explicitly)."
+        )
+    _env = "development"
+if _env.strip().lower() not in SSEMAP_ENVIRONMENTS:
+    raise ImproperlyConfigured(
+        f"SSEMAP_ENV={_env!r} is not one of {', '.join(SSEMAP_ENVIRONMENTS)}."
+    )
+PRODUCTION = _env.strip().lower() == "production"
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 
 _DEV_SECRET = "dev-only-insecure-secret-key-do-not-use-in-production"
@@ -58,6 +79,8 @@ INSTALLED_APPS = [
     "leaflet",
     "simple_history",
     "axes",
+    # The task queue in the database (TASK_BACKEND=database) and its worker, `make worker`.
+    "django_tasks_db",
     # The apps of ssemap, by audience and concept (docs/ARCHITECTURE.md).
     "territories",
     "initiatives",
@@ -73,12 +96,16 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Refuses NUL and other control characters in any parameter, in the visitor's language.
+    "ssemap.middleware.ControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # A NUL byte in the admin's search, filters or autocomplete: a 400 that says why.
+    "curation.middleware.AdminInputMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "ssemap.middleware.SecurityHeadersMiddleware",
     "ssemap.middleware.RequestLogMiddleware",
@@ -93,8 +120,13 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# And one address across usernames (ssemap.auth.LoginAttemptHandler): guessing a few passwords on
+# every account is stopped too.
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The pair first, then the address alone: LoginAttemptHandler reads them in this order.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "ssemap.auth.LoginAttemptHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
@@ -195,13 +227,29 @@ if os.environ.get("EMAIL_BACKEND", "smtp" if PRODUCTION else "console") == "smtp
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# E-mail leaves the request as a task (contributions/emails.py). "database": queued in the
+# database and sent by a worker (`make worker`, docs/DEPLOY.md), retried on failure — the
+# production default; "immediate": sent during the request, for development's console mail.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASK_BACKEND = os.environ.get("TASK_BACKEND", "database" if PRODUCTION else "immediate")
+if TASK_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASK_BACKEND={TASK_BACKEND!r} is not one of {', '.join(TASK_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ssemap <noreply@ssemap.localhost>")
 # Who is told about new submissions, besides the members of the curator group.
 CURATOR_EMAILS = env_list("CURATOR_EMAILS")
 
-# Public submission form: submissions (initiatives + corrections) per client address per hour,
-# how far from the commune's centre the pin may be, and the largest image accepted.
-SUBMISSION_RATE_LIMIT = int(os.environ.get("SUBMISSION_RATE_LIMIT", "5"))
+# Public submission form: attempts (initiatives + corrections, valid or not) per client address
+# per hour, how far from the commune's centre the pin may be, and the largest image accepted.
+SUBMISSION_RATE_LIMIT = int(os.environ.get("SUBMISSION_RATE_LIMIT", "10"))
+# Duplicate hints (/api/duplicates/), asked as one types: per address per window.
+DUPLICATE_HINT_RATE_LIMIT = int(os.environ.get("DUPLICATE_HINT_RATE_LIMIT", "120"))
+DUPLICATE_HINT_RATE_WINDOW_SECONDS = 600
 SUBMISSION_MAX_DISTANCE_KM = 20
 SUBMISSION_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 

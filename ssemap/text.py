@@ -32,3 +32,23 @@ def plain_text(value, *, single_line=True):
     if single_line:
         return " ".join(value.split())
     return "\n".join(line.rstrip() for line in value.strip().splitlines())
+
+
+# Control characters no person types into a search box or a form: NUL (which PostgreSQL refuses
+# in any text value) and the other C0/C1 controls. Tab, line feed and carriage return are text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def has_control_characters(value):
+    """Whether ``value`` holds a control character that is not a tab or a line break."""
+    return bool(_CONTROL.search(value or ""))
+
+
+# Characters that open or close markup or an attribute; no web address or e-mail address a
+# person gives us needs them, and a value carrying them is passed on by the exports.
+_MARKUP = re.compile(r"[<>\"'`\\{}]")
+
+
+def has_markup(value):
+    """Whether ``value`` holds characters of HTML markup or attribute quoting."""
+    return bool(_MARKUP.search(value or ""))

@@ -123,3 +123,69 @@ def test_a_missing_backup_file_is_refused(tmp_path):
     result = run_script("restore.sh", tmp_path / "absent.dump", database=database)
     assert result.returncode == 2
     assert "cannot read" in result.stderr
+
+
+@pytest.fixture
+def recorded_commands(tmp_path):
+    """pg_dump and pg_restore wrapped to record their command line and password file, then run."""
+    bin_dir, log = tmp_path / "bin", tmp_path / "commands.log"
+    bin_dir.mkdir()
+    for name in ("pg_dump", "pg_restore"):
+        real = shutil.which(name)
+        wrapper = bin_dir / name
+        wrapper.write_text(
+            "#!/usr/bin/env bash\n"
+            f'echo "{name} $* PGPASSFILE=${{PGPASSFILE:-}}" >> "{log}"\n'
+            '[ -n "${PGPASSFILE:-}" ] && stat -c "pgpass %a" "$PGPASSFILE" >> '
+            f'"{log}" && cat "$PGPASSFILE" >> "{log}"\n'
+            f'exec "{real}" "$@"\n'
+        )
+        wrapper.chmod(0o755)
+    return bin_dir, log
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_is_private_and_the_password_never_on_a_command_line(
+    tmp_path, recorded_commands, throwaway_database
+):
+    bin_dir, log = recorded_commands
+    InitiativeFactory()
+    s = connection.settings_dict
+    # The server trusts local connections, so any password works; the scripts must not show it.
+    secret = "s3cr:t%40pass"
+    database = url(s["NAME"]).replace(f"{s['USER']}@", f"{s['USER']}:{secret}@", 1)
+    dump = tmp_path / "nightly" / "ssemap.dump"
+    result = subprocess.run(
+        ["bash", str(ROOT / "deploy" / "backup.sh"), str(dump)],
+        env={**os.environ, "DATABASE_URL": database, "PATH": f"{bin_dir}:{os.environ['PATH']}"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert dump.stat().st_mode & 0o777 == 0o600
+    commands = log.read_text()
+    assert "s3cr" not in "".join(line for line in commands.splitlines() if line.startswith("pg_"))
+    assert "pgpass 600" in commands
+    assert "*:*:*:*:s3cr\\:t@pass" in commands  # decoded, ':' escaped, for libpq
+    leftover = [
+        line.split("PGPASSFILE=")[1] for line in commands.splitlines() if "PGPASSFILE=/" in line
+    ]
+    assert leftover and not any(Path(p).exists() for p in leftover)
+
+    target = throwaway_database.replace(f"{s['USER']}@", f"{s['USER']}:{secret}@", 1)
+    restore = subprocess.run(
+        ["bash", str(ROOT / "deploy" / "restore.sh"), str(dump)],
+        env={**os.environ, "DATABASE_URL": target, "PATH": f"{bin_dir}:{os.environ['PATH']}"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert restore.returncode == 0, restore.stderr
+    restored = [
+        line for line in log.read_text().splitlines() if line.startswith("pg_restore --clean")
+    ]
+    assert restored and "s3cr" not in restored[0]

@@ -240,3 +240,18 @@ def test_history_is_visible_and_revertible(curator_client):
     revert = curator_client.get(f"{CHANGELIST}{item.pk}/history/{first.history_id}/")
     assert revert.status_code == 200
     assert "Première version." in revert.text
+
+
+def test_a_curator_archives_but_cannot_delete_initiatives_or_reference_data(curator_client):
+    item = InitiativeFactory()
+    theme = ThemeFactory()
+    for url in (
+        f"{CHANGELIST}{item.pk}/delete/",
+        f"/admin/initiatives/theme/{theme.pk}/delete/",
+    ):
+        assert curator_client.get(url).status_code == 403
+        assert curator_client.post(url, {"post": "yes"}).status_code == 403
+    listing = curator_client.get(CHANGELIST + "?status=all")
+    assert "delete_selected" not in listing.text
+    assert "archive_selected" in listing.text
+    assert Initiative.objects.filter(pk=item.pk).exists()

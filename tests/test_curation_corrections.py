@@ -164,3 +164,38 @@ def test_the_admin_refuses(admin_client, published):
     published.refresh_from_db()
     assert correction.status == CorrectionStatus.REFUSED
     assert published.name == "Épicerie du Cap"
+
+
+def test_a_field_a_curator_changed_meanwhile_is_not_sent_back_with_its_old_value(client, published):
+    data = form_data(client, published)  # the citizen opens the form…
+    published.summary = "Une épicerie coopérative (revu par un curateur)."
+    published.save()  # … a curator edits the summary meanwhile …
+    data.update(organisation="Les Amis du Cap")  # … the citizen corrects another field.
+
+    assert client.post(f"/initiatives/{published.slug}/correct/", data).status_code == 302
+
+    correction = Correction.objects.get()
+    assert correction.proposed == {"organisation": "Les Amis du Cap"}
+    rows = corrections.diff(correction)
+    assert [(r["field"], r["conflict"]) for r in rows] == [("organisation", False)]
+
+
+def test_the_diff_flags_a_field_a_curator_changed_since_the_citizen_saw_it(client, published):
+    data = form_data(client, published)
+    data.update(summary="Une épicerie solidaire et un café.")
+    assert client.post(f"/initiatives/{published.slug}/correct/", data).status_code == 302
+    published.summary = "Une épicerie solidaire, ouverte le samedi."
+    published.save()  # a curator, after the correction was sent
+
+    (row,) = corrections.diff(Correction.objects.get())
+    assert row["field"] == "summary" and row["changed"] and row["conflict"]
+    assert row["current"] == "Une épicerie solidaire, ouverte le samedi."
+
+
+def test_without_a_valid_fingerprint_the_published_values_are_the_reference(client, published):
+    data = form_data(client, published)
+    data.update(seen="forged:token", organisation="Les Amis du Cap")
+    assert client.post(f"/initiatives/{published.slug}/correct/", data).status_code == 302
+    correction = Correction.objects.get()
+    assert correction.proposed == {"organisation": "Les Amis du Cap"}
+    assert [r["conflict"] for r in corrections.diff(correction)] == [False]

@@ -1,8 +1,12 @@
 """Possible duplicates: similar names nearby, flagged on pending items, merged without orphans."""
 
-import pytest
+import threading
 
-from curation.merge import merge
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from curation.merge import MergeError, merge
 from curation.moderation import transition
 from initiatives.duplicates import duplicates_of, find_duplicates, similarity
 from initiatives.models import Correction, Initiative, Status, StatusChange
@@ -90,7 +94,9 @@ def test_merge_keeps_the_better_fields_and_leaves_no_orphan(admin_user):
     merge(keep, drop, by=admin_user)
 
     keep.refresh_from_db()
-    assert not Initiative.objects.filter(pk=drop.pk).exists()
+    drop.refresh_from_db()
+    assert drop.status == Status.REJECTED  # set aside, through moderation, not deleted
+    assert drop.status_changes.latest("at").reason.startswith("merged into “Ateliers Jean Moulin”")
     assert keep.summary.startswith("Tiers-lieu multi-activités")  # longer wins
     assert keep.description == "Entreprises, associations, restauration."  # non-empty wins
     assert keep.website == "https://keep.example.org"  # kept's non-empty value stays
@@ -100,7 +106,8 @@ def test_merge_keeps_the_better_fields_and_leaves_no_orphan(admin_user):
     assert list(keep.levers.all()) == [lever]
     correction.refresh_from_db()
     assert correction.initiative == keep
-    assert StatusChange.objects.filter(initiative=keep).count() == 2
+    assert StatusChange.objects.filter(initiative=keep).count() == 0
+    assert StatusChange.objects.filter(initiative=drop).count() == 3
     assert "merged with" in keep.history.latest().history_change_reason
 
 
@@ -117,7 +124,8 @@ def test_merge_from_the_admin(admin_client):
     response = admin_client.post(url)
 
     assert response.status_code == 302
-    assert list(Initiative.objects.all()) == [keep]
+    assert list(Initiative.objects.published()) == [keep]
+    assert Initiative.objects.get(pk=drop.pk).status == Status.REJECTED
     keep.refresh_from_db()
     assert keep.description == "Détails."
 
@@ -126,3 +134,67 @@ def test_an_initiative_cannot_be_merged_with_itself(admin_user):
     item = InitiativeFactory()
     with pytest.raises(ValueError):
         merge(item, item, by=admin_user)
+
+
+def test_merging_an_initiative_into_itself_from_the_admin_is_a_clear_refusal(admin_client):
+    item = InitiativeFactory()
+    url = f"/admin/initiatives/initiative/{item.pk}/merge/{item.pk}/"
+    for response in (admin_client.get(url, follow=True), admin_client.post(url, follow=True)):
+        assert response.status_code == 200
+        assert any(
+            "itself" in str(m) or "elle-même" in str(m) for m in response.context["messages"]
+        )
+    item.refresh_from_db()
+    assert item.status == Status.PUBLISHED
+
+
+def test_a_curator_merges_without_deleting(client, django_user_model):
+    call_command("create_curator", "alice", email="a@example.org", password="Curat0r-pass-2026")
+    client.force_login(django_user_model.objects.get(username="alice"))
+    keep = InitiativeFactory(name="Repair café")
+    drop = InitiativeFactory(name="Repair Café", commune=keep.commune, description="Détails.")
+    response = client.post(f"/admin/initiatives/initiative/{drop.pk}/merge/{keep.pk}/")
+    assert response.status_code == 302
+    drop.refresh_from_db()
+    assert drop.status == Status.ARCHIVED
+    assert Initiative.objects.get(pk=keep.pk).description == "Détails."
+
+
+def test_a_merge_into_a_set_aside_initiative_is_refused(admin_user):
+    first, second = InitiativeFactory(), InitiativeFactory()
+    merge(first, second, by=admin_user)  # second is archived
+    with pytest.raises(MergeError, match="en attente ou publiée"):
+        merge(second, first, by=admin_user)
+    first.refresh_from_db()
+    assert first.status == Status.PUBLISHED
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_crossed_merges_end_in_one_merge_and_one_clear_refusal(admin_user):
+    for _ in range(4):
+        a, b = InitiativeFactory(), InitiativeFactory()
+        barrier, outcomes = threading.Barrier(2), []
+
+        def run(keep, drop, barrier=barrier, outcomes=outcomes):
+            barrier.wait()
+            try:
+                merge(keep, drop, by=admin_user)
+                outcomes.append("merged")
+            except MergeError:
+                outcomes.append("refused")
+            except Exception as error:  # a deadlock, or anything else, fails the test
+                outcomes.append(repr(error))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=run, args=pair) for pair in ((a, b), (b, a))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcomes) == ["merged", "refused"]
+        statuses = sorted(
+            Initiative.objects.filter(pk__in=[a.pk, b.pk]).values_list("status", flat=True)
+        )
+        assert statuses == [Status.ARCHIVED, Status.PUBLISHED]

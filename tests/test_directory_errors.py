@@ -18,7 +18,8 @@ MALFORMED = {
     "theme=unknown-theme": "unknown-theme",
     "theme=alimentation&theme=nope": "nope",
     "territory=nowhere": "Unknown territory",
-    "legal_form=%00": "Null characters",
+    # Refused by the one gate for control characters (ssemap.middleware), before the FilterSet.
+    "legal_form=%00": "control character",
     "size_class=huge": "huge",
     "sort=sideways": "Unknown sort",
     "near=Atlantis": "Atlantis",

@@ -130,7 +130,7 @@ def decompression_bomb():
 
 def test_a_decompression_bomb_is_a_form_error(client, form_data):
     upload = SimpleUploadedFile("bomb.png", decompression_bomb(), "image/png")
-    assert "invalid_image" in image_error(client, upload, form_data)
+    assert "too_many_pixels" in image_error(client, upload, form_data)
 
 
 def test_an_image_over_the_size_limit_is_a_form_error(client, form_data, settings):

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from curation.imports import apply, parse
+from curation.imports import ImportConflict, apply, parse
 from initiatives.exports import EXPORT_COLUMNS
 from initiatives.models import Initiative, Source, Status
 from tests.factories import CommuneFactory, InitiativeFactory, ThemeFactory
@@ -199,3 +199,46 @@ def test_import_is_for_curators_only(client, django_user_model):
     user = django_user_model.objects.create_user("staff", password="x", is_staff=True)
     client.force_login(user)
     assert client.get(IMPORT_URL).status_code == 403
+
+
+def test_a_new_row_never_takes_a_slug_a_later_row_names(world, admin_user):
+    rows = [row(name="Jardin partagé"), row(name="Autre jardin", slug="jardin-partage")]
+    plan = parse(csv_bytes(rows))
+    assert plan.ok
+    assert [r.slug for r in plan.rows] == ["jardin-partage-2", "jardin-partage"]
+
+    assert apply(plan, by=admin_user) == (2, 0)
+    assert Initiative.objects.get(slug="jardin-partage").name == "Autre jardin"
+    assert Initiative.objects.get(slug="jardin-partage-2").name == "Jardin partagé"
+
+
+def test_a_slug_taken_between_preview_and_commit_imports_nothing_and_says_why(world, admin_user):
+    plan = parse(csv_bytes([row(name="Ressourcerie"), row(name="Fablab")]))
+    InitiativeFactory(slug="ressourcerie", name="Déjà là")
+    count = Initiative.objects.count()
+
+    with pytest.raises(ImportConflict, match="since the preview"):
+        apply(plan, by=admin_user)
+    assert Initiative.objects.count() == count
+
+
+def test_the_admin_commit_of_a_file_whose_slug_was_taken_is_a_message(world, admin_client):
+    content = csv_bytes([row(name="Jardin partagé"), row(name="Autre", slug="jardin-partage")])
+    upload = SimpleUploadedFile("i.csv", content, content_type="text/csv")
+    preview = admin_client.post(IMPORT_URL, {"file": upload})
+    assert preview.status_code == 200
+    digest = preview.context["digest"]
+    response = admin_client.post(IMPORT_URL, {"commit": "1", "digest": digest})
+    assert response.status_code == 302
+    assert Initiative.objects.filter(slug__startswith="jardin-partage").count() == 2
+
+
+def test_the_preview_looks_up_communes_and_reference_data_once_per_file(
+    world, django_assert_max_num_queries
+):
+    rows = [row(name=f"Atelier {n}", legal_form="", practices="") for n in range(60)]
+    content = csv_bytes(rows)
+    # Whatever the number of rows: no query per row.
+    with django_assert_max_num_queries(10):
+        plan = parse(content)
+    assert plan.ok and len(plan.rows) == 60

@@ -122,3 +122,26 @@ def test_the_submission_rate_limit_counts_the_client_behind_the_proxy(rf, settin
     assert client_address(request) == "203.0.113.7"
     settings.CLIENT_IP_HEADER = ""
     assert client_address(request) == "10.0.0.1"
+
+
+def test_one_address_trying_many_usernames_is_locked_out(client, curator, settings):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 8
+    # A few guesses on each of many usernames: never five on one, eight in all.
+    for n in range(settings.AXES_ADDRESS_FAILURE_LIMIT - 1):
+        assert sign_in(client, "wrong-password", username=f"guess{n // 2}").status_code == 200
+    sign_in(client, "wrong-password", username="guess-last")
+    locked = sign_in(client, PASSWORD)
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Another address is not concerned.
+    assert sign_in(client, PASSWORD, address="198.51.100.9").status_code == 302
+
+
+def test_signing_in_to_ones_own_account_does_not_clear_the_address_count(client, curator, settings):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 6
+    for n in range(settings.AXES_ADDRESS_FAILURE_LIMIT - 1):
+        sign_in(client, "wrong-password", username=f"victim{n}")
+    assert sign_in(client, PASSWORD).status_code == 302
+    client.logout()
+    sign_in(client, "wrong-password", username="victim-last")
+    assert sign_in(client, PASSWORD).status_code == 429

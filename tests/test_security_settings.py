@@ -156,3 +156,55 @@ Client().get("/healthz?token=secret", HTTP_HOST="example.org", secure=True)
     assert isinstance(entry["duration_ms"], float)
     # The query string (tokens, personal searches) is not logged.
     assert "secret" not in result.stdout
+
+
+def development_env(tmp_path, **extra):
+    env = production_env(tmp_path, **extra)
+    for name in ("SSEMAP_ENV", "SECRET_KEY", "ALLOWED_HOSTS"):
+        if name not in extra:
+            env.pop(name)
+    return env
+
+
+def test_an_unknown_environment_name_is_refused_at_start_up(tmp_path):
+    for typo in ("prod", "producton", "staging", ""):
+        result = run(["manage.py", "check"], production_env(tmp_path, SSEMAP_ENV=typo))
+        assert result.returncode != 0, typo
+        assert "is not one of development, production" in result.stderr
+
+
+def test_an_unset_environment_is_refused_on_a_server(tmp_path):
+    result = run(["manage.py", "check"], development_env(tmp_path, ALLOWED_HOSTS="example.org"))
+    assert result.returncode != 0
+    assert "SSEMAP_ENV is not set" in result.stderr
+
+
+def test_gunicorn_refuses_to_serve_without_an_environment(tmp_path):
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    result = subprocess.run(
+        [str(gunicorn), "--bind", "127.0.0.1:8301", "--workers", "1", "ssemap.wsgi"],
+        cwd=ROOT,
+        env=development_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "SSEMAP_ENV is not set" in result.stderr
+
+
+def test_a_workstation_without_an_environment_is_development(tmp_path):
+    values = run(
+        [
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
+        ],
+        development_env(tmp_path),
+    )
+    assert values.returncode == 0, values.stderr
+    assert values.stdout.strip() == "True"
+    explicit = run(
+        ["manage.py", "check"],
+        development_env(tmp_path, SSEMAP_ENV="development", ALLOWED_HOSTS="192.168.1.10"),
+    )
+    assert explicit.returncode == 0, explicit.stderr

@@ -50,6 +50,16 @@ class Correction(models.Model):
     proposed = models.JSONField(
         _("proposed values"), help_text=_("Field name → proposed value, for changed fields only.")
     )
+    base = models.JSONField(
+        _("values corrected"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Field name → fingerprint of the value the citizen saw, to flag a conflict when a "
+            "curator changed that field since (contributions/corrections.py)."
+        ),
+    )
     message = models.TextField(_("message"), blank=True)
     submitter_name = models.CharField(_("submitter's name"), max_length=120, blank=True)
     submitter_email = models.EmailField(_("submitter's e-mail"), blank=True)

@@ -55,7 +55,7 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("initiatives", "0005_map_cells_covering_index"),
+        ("initiatives", "0007_correction_base"),
     ]
 
     operations = [migrations.RunPython(create, drop)]
