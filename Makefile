@@ -11,6 +11,7 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 python; do \
 	   $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	   echo $$candidate; break; fi; done)
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
 .PHONY: help run install setup test test-fast lint format migrations check-migrations \
 	territories samples superuser curator messages clean bench bench-db worker
@@ -31,6 +32,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install everything
 
+# Development tools from npm (package.json): the Nu HTML Checker that tests/test_html_valid.py
+# runs with Java. Without npm, that test is skipped (outside CI).
+$(NODE_STAMP): package.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --no-audit --no-fund --silent && touch $(NODE_STAMP); \
+	else echo "npm not found: tests/test_html_valid.py will be skipped"; fi
+
 setup: install ## Migrate and load territories, reference and demo data (only what is missing)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py bootstrap
@@ -41,7 +49,7 @@ run: setup ## Install, load data and serve the site at http://127.0.0.1:$(PORT)
 worker: setup ## Send queued e-mail (TASK_BACKEND=database): the task worker, until Ctrl-C
 	$(BIN)/python manage.py db_worker
 
-test: install ## Run the whole test suite (DATABASE_URL=postgres://… to run it on PostgreSQL)
+test: install $(NODE_STAMP) ## Run the whole test suite (DATABASE_URL=postgres://… to run it on PostgreSQL)
 	$(BIN)/python -m pytest
 
 lint: install ## Check style with ruff
@@ -77,4 +85,4 @@ bench: install ## Measure with wrk under gunicorn (make bench DB=ssemap_bench_10
 	$(BIN)/python bench/run.py --serve $(or $(DB),ssemap_bench_100k) $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv, the SQLite database and collected static files
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles node_modules

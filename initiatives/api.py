@@ -10,6 +10,7 @@ from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import condition, require_GET
@@ -144,11 +145,34 @@ def _export_rows(filterset, request):
     yield from exports.export_rows(filterset.qs, url_template, EXPORT_CHUNK_SIZE)
 
 
-def _download(response, extension):
+MAX_NAME_PARTS_LENGTH = 100
+
+
+def export_name(filterset, extension):
+    """A file name that says what the file holds: ``ssemap-initiatives-metropole-de-lyon-
+    alimentation-low-tech-20261129.csv``, in the order of the filters, cut to a sane length."""
+    data = filterset.form.cleaned_data
+    parts = []
+    if data.get("territory"):
+        parts.append(data["territory"].slug)
+    for name in ("theme", "practice", "lever", "legal_form"):
+        parts.extend(obj.slug for obj in data.get(name) or [])
+    parts.extend(slugify(value) for value in data.get("size_class") or [])
+    if data.get("low_tech"):
+        parts.append("low-tech")
+    if data.get("q"):
+        parts.append(slugify(data["q"]))
+    if data.get("bbox"):
+        parts.append(slugify(str(_("map area"))))
+    label = "-".join(part for part in parts if part)[:MAX_NAME_PARTS_LENGTH].strip("-")
     stamp = timezone.localdate().strftime("%Y%m%d")
-    response["Content-Disposition"] = (
-        f'attachment; filename="ssemap-initiatives-{stamp}.{extension}"'
-    )
+    return "-".join(p for p in ("ssemap-initiatives", label, stamp) if p) + f".{extension}"
+
+
+def _download(response, filterset, extension):
+    name = export_name(filterset, extension)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+
     response["Link"] = f'<{exports.LICENCE_URL}>; rel="license"'
     return caching.revalidate(response)
 
@@ -169,7 +193,7 @@ def export_csv(request):
             yield writer.writerow(exports.csv_row(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    return _download(response, "csv")
+    return _download(response, filterset, "csv")
 
 
 @require_GET
@@ -202,4 +226,4 @@ def export_geojson(request):
         yield "]}\n"
 
     response = StreamingHttpResponse(chunks(), content_type="application/geo+json; charset=utf-8")
-    return _download(response, "geojson")
+    return _download(response, filterset, "geojson")

@@ -16,7 +16,7 @@ Point features carry only what a marker and its popup need; cluster features are
 
 import math
 
-from django.db.models import Avg, Count, F, Max, Min
+from django.db.models import Avg, Count, F, Max, Min, OuterRef, Subquery
 from django.urls import reverse
 
 from . import caching
@@ -43,7 +43,18 @@ POINT_FIELDS = (
     "commune__name",
     "source",
     "location_precision",
+    "main_theme",
 )
+
+
+def _point_rows(queryset):
+    """The rows of point features, each with its first theme (the marker's colour and shape)."""
+    first_theme = (
+        Initiative.themes.through.objects.filter(initiative=OuterRef("pk"))
+        .order_by("theme__position", "theme__pk")
+        .values("theme__slug")[:1]
+    )
+    return list(queryset.annotate(main_theme=Subquery(first_theme)).values_list(*POINT_FIELDS))
 
 
 def _detail_url_template():
@@ -82,7 +93,7 @@ def map_feature_collection(queryset, *, zoom=None, bbox=None, unbounded=None, sc
     url_template = _detail_url_template()
     # A cheap probe (ids only, stops at MAX_POINTS + 1) before reading full rows.
     if len(queryset.values_list("pk")[: MAX_POINTS + 1]) <= MAX_POINTS:
-        rows = list(queryset.values_list(*POINT_FIELDS))
+        rows = _point_rows(queryset)
         return _collection([_point(row, url_template) for row in rows], len(rows), False)
 
     level = cluster_level(zoom, bbox)
@@ -180,7 +191,7 @@ def _cells(queryset, level, bbox=None):
             cells.append(cell)
     singles = []
     if single_ids:
-        singles = list(Initiative.objects.filter(pk__in=single_ids).values_list(*POINT_FIELDS))
+        singles = _point_rows(Initiative.objects.filter(pk__in=single_ids))
     return cells, singles
 
 
@@ -198,7 +209,7 @@ def _round(value):
 
 
 def _point(row, url_template):
-    _pk, slug, name, latitude, longitude, commune, source, precision = row
+    _pk, slug, name, latitude, longitude, commune, source, precision, theme = row
     return {
         "type": "Feature",
         "id": slug,
@@ -209,6 +220,7 @@ def _point(row, url_template):
             "url": url_template.replace("__slug__", slug),
             "sample": source == "sample",
             "precision": precision,
+            "theme": theme or "",
         },
     }
 

@@ -1,21 +1,46 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.shortcuts import redirect
+from django.templatetags.static import static
+from django.urls import include, path, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django.views.static import serve
 
 from ssemap.health import healthz
 
+# The admin is the curators' review desk: it says so, and signing in leads to the queue.
+admin.site.site_header = _("ssemap — curation")
+admin.site.site_title = _("ssemap — curation")
+admin.site.index_title = _("Curation")
+# The review queue needs the width (name, status, commune, themes, dates, duplicates at 1366 px):
+# the breadcrumbs and the index lead everywhere the sidebar did.
+admin.site.enable_nav_sidebar = False
+
+
+def curator_login(request):
+    """The admin sign-in, leading to the review queue (pending initiatives) unless told otherwise."""
+    if request.method == "GET" and REDIRECT_FIELD_NAME not in request.GET:
+        queue = reverse("admin:initiatives_initiative_changelist")
+        return redirect(f"{request.path}?{urlencode({REDIRECT_FIELD_NAME: queue})}")
+    return admin.site.login(request)
+
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
 ]
 
 # A database outage answers 503 with Retry-After; any other error a plain page, no stack trace.
 handler500 = "ssemap.errors.server_error"
 
 urlpatterns += i18n_patterns(
+    path("admin/login/", curator_login),
     path("admin/", admin.site.urls),
     # Before the initiatives: "initiatives/submit/" is not the page of an initiative "submit".
     path("", include("contributions.urls")),

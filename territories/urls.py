@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import api, views
 
 app_name = "territories"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("territories/<slug:slug>/", views.territory_detail, name="detail"),
     path("territories/<slug:slug>/outline.geojson", views.outline, name="outline"),
     path("api/communes/", views.communes, name="communes"),
+    path("api/territories/", api.territories, name="territories-api"),
 ]

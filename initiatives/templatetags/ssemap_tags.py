@@ -38,15 +38,26 @@ def safe_json(value):
     return "" if value in (None, "") else json.dumps(value)
 
 
+@register.simple_tag
+def map_themes():
+    """The themes in order, for the map legend (cached with the data version)."""
+    from initiatives.directory import _reference
+    from initiatives.models import Theme
+
+    return _reference(Theme)
+
+
 @register.filter
 def distance_km(value):
     """The ``distance`` a distance sort annotates (squared degrees, ``geo.distance_from``) in
     kilometres, as text; empty when the list is not sorted by distance."""
     import math
 
+    from django.utils.formats import number_format
+
     from initiatives.geo import KM_PER_DEGREE
 
     if not isinstance(value, int | float):
         return ""
     km = math.sqrt(value) * KM_PER_DEGREE
-    return f"{km:.1f} km" if km < 10 else f"{round(km)} km"
+    return f"{number_format(km, 1 if km < 10 else 0, force_grouping=True)} km"

@@ -16,18 +16,100 @@ export function labels() {
 /** Run ``callback(map)`` when django-leaflet has created the map ``id``. */
 export function onMap(id, callback) {
   window.addEventListener("map:init", (event) => {
-    if (event.detail && event.detail.id === id) callback(event.detail.map);
+    if (event.detail && event.detail.id === id) {
+      gentleGestures(event.detail.map);
+      callback(event.detail.map);
+    }
   });
 }
 
-/** Only same-origin links: a URL from data never becomes ``javascript:``. */
-function safeUrl(url) {
-  try {
-    const parsed = new URL(url, window.location.origin);
-    return parsed.origin === window.location.origin ? parsed.href : "#";
-  } catch {
-    return "#";
+/** A number in the page's language, with the same thousands separator as the server's. */
+export function formatNumber(value) {
+  const lang = document.documentElement.lang || "fr";
+  return new Intl.NumberFormat(lang).format(value).replace(/\u202f/g, "\u00a0");
+}
+
+/**
+ * The map never traps the page: on a touch screen one finger scrolls the page and two move the
+ * map, or a tap activates it; a mouse wheel zooms only once the map has been clicked.
+ */
+function gentleGestures(map) {
+  const container = map.getContainer();
+  const touch = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+  map.scrollWheelZoom.disable();
+  if (touch) map.dragging.disable();
+  let hint = null;
+  let hintTimer = null;
+  const activate = () => {
+    map.scrollWheelZoom.enable();
+    if (touch) map.dragging.enable();
+    if (hint) hint.hidden = true;
+  };
+  const deactivate = () => {
+    map.scrollWheelZoom.disable();
+    if (touch) map.dragging.disable();
+  };
+  map.on("click focus", activate);
+  container.addEventListener("mouseleave", () => map.scrollWheelZoom.disable());
+  document.addEventListener("touchstart", (event) => {
+    if (!container.contains(event.target)) deactivate();
+  }, { passive: true });
+  if (touch) {
+    container.addEventListener("touchmove", (event) => {
+      if (map.dragging.enabled() || event.touches.length > 1) return;
+      if (!hint) {
+        hint = document.createElement("p");
+        hint.className = "map-hint";
+        hint.textContent = labels().gestureHint || "";
+        container.parentElement.append(hint);
+      }
+      hint.hidden = false;
+      clearTimeout(hintTimer);
+      hintTimer = setTimeout(() => {
+        hint.hidden = true;
+      }, 1500);
+    }, { passive: true });
   }
+}
+
+// The overseas departments, off-screen on the national view: a switch flies there and back.
+const REGIONS = [
+  ["metropole", [[41.3, -5.2], [51.1, 9.6]]],
+  ["guadeloupe", [[15.8, -61.85], [16.52, -61.0]]],
+  ["martinique", [[14.38, -61.24], [14.9, -60.8]]],
+  ["guyane", [[2.1, -54.6], [5.8, -51.6]]],
+  ["reunion", [[-21.4, 55.2], [-20.85, 55.85]]],
+  ["mayotte", [[-13.02, 45.0], [-12.62, 45.3]]],
+];
+
+/** Buttons under the map that show metropolitan France or one overseas department. */
+export function addOverseasSwitch(map) {
+  const names = labels();
+  const box = document.createElement("div");
+  box.className = "map-insets";
+  box.setAttribute("role", "group");
+  box.setAttribute("aria-label", names.overseas || "");
+  for (const [key, bounds] of REGIONS) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = names[`region${key[0].toUpperCase()}${key.slice(1)}`] || key;
+    button.addEventListener("click", () => map.fitBounds(bounds));
+    box.append(button);
+  }
+  L.DomEvent.disableClickPropagation(box);
+  map.getContainer().parentElement.append(box);
+}
+
+/** The theme's class: its colour and shape come from the stylesheet, as in the legend. */
+function themeClasses(theme) {
+  const safe = String(theme || "").replace(/[^a-z0-9-]/g, "");
+  return safe ? ` theme-${safe}` : "";
+}
+
+/** « 12 initiatives »: what a screen reader says for a cluster (not « 12, button »). */
+function clusterName(count) {
+  const words = labels();
+  return `${formatNumber(count)} ${count === 1 ? words.one || "" : words.many || ""}`.trim();
 }
 
 function popupContent(properties) {
@@ -63,22 +145,30 @@ function popupContent(properties) {
 
 function pointIcon(properties) {
   return L.divIcon({
-    className: `${properties.sample ? "marker marker-sample" : "marker"} marker-${properties.precision || "exact"}`,
+    className: (properties.sample ? "marker marker-sample" : "marker") + ` marker-${properties.precision || "exact"}` + themeClasses(properties.theme),
     iconSize: [18, 18],
   });
 }
 
-function clusterIcon(count) {
+function clusterIcon(count, extra = "server-cluster") {
   const size = count < 100 ? "small" : count < 1000 ? "medium" : "large";
   const outer = document.createElement("div");
   const inner = document.createElement("span");
   inner.textContent = count >= 10000 ? `${Math.round(count / 1000)}k` : String(count);
   outer.append(inner);
-  return L.divIcon({
+  const icon = L.divIcon({
     html: outer,
-    className: `marker-cluster marker-cluster-${size} server-cluster`,
+    className: `marker-cluster marker-cluster-${size} ${extra}`.trim(),
     iconSize: [40, 40],
   });
+  // Leaflet makes the icon a button named by its text; the label names it properly.
+  const createIcon = icon.createIcon.bind(icon);
+  icon.createIcon = (old) => {
+    const element = createIcon(old);
+    element.setAttribute("aria-label", clusterName(count));
+    return element;
+  };
+  return icon;
 }
 
 function bboxString(bounds) {
@@ -124,7 +214,10 @@ export class InitiativeLayer {
       showCoverageOnHover: false,
       maxClusterRadius: 45,
       chunkedLoading: true,
+      iconCreateFunction: (cluster) => clusterIcon(cluster.getChildCount(), ""),
     });
+    this.onEmpty = options.onEmpty || null;
+    this.emptyBox = null;
     this.serverClusters = L.layerGroup();
     this.markers = new Map();
     this.cache = new Map();
@@ -150,6 +243,8 @@ export class InitiativeLayer {
   }
 
   async refresh() {
+    // A hidden map (the list view on a phone) has no real view: load it when it is shown.
+    if (this.map.getContainer().offsetParent === null) return;
     const view = this.map.getBounds();
     const zoom = this.map.getZoom();
     const loaded = this.loaded;
@@ -170,6 +265,7 @@ export class InitiativeLayer {
         if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value);
       }
       this.render(data);
+      this.showEmpty(!(data.features || []).length);
       this.loaded = { bounds, zoom, query: this.query };
       this.onStatus("loaded");
     } catch (error) {
@@ -207,11 +303,39 @@ export class InitiativeLayer {
     this.points.addLayers(markers);
   }
 
+  /** Say so on the map when nothing matches here, and offer to widen the search. */
+  showEmpty(empty) {
+    if (!empty) {
+      if (this.emptyBox) this.emptyBox.hidden = true;
+      return;
+    }
+    if (!this.emptyBox) {
+      const words = labels();
+      const box = document.createElement("div");
+      box.className = "map-empty";
+      box.setAttribute("role", "status");
+      const text = document.createElement("p");
+      text.textContent = words.empty || "";
+      const zoomOut = document.createElement("button");
+      zoomOut.type = "button";
+      zoomOut.textContent = words.widen || "";
+      zoomOut.addEventListener("click", () => {
+        this.map.fitBounds(REGIONS[0][1]);
+        if (this.onEmpty) this.onEmpty();
+      });
+      box.append(text, zoomOut);
+      L.DomEvent.disableClickPropagation(box);
+      this.map.getContainer().parentElement.append(box);
+      this.emptyBox = box;
+    }
+    this.emptyBox.hidden = false;
+  }
+
   clusterMarker(lat, lng, properties) {
     const count = Number(properties.count) || 0;
     const marker = L.marker([lat, lng], {
       icon: clusterIcon(count),
-      title: `${count} ${labels().cluster || ""}`.trim(),
+      title: `${formatNumber(count)} ${labels().cluster || ""}`.trim(),
       keyboard: true,
     });
     marker.on("click", () => {

@@ -3,13 +3,14 @@
 //   data-point='[lat, lng]' (an initiative page: its own marker, highlighted)
 
 /* global L */
-import { InitiativeLayer, fitTo, onMap, parseBounds } from "./map.js";
+import { InitiativeLayer, addOverseasSwitch, fitTo, onMap, parseBounds } from "./map.js";
 
 for (const frame of document.querySelectorAll("[data-initiative-map]")) {
   const id = frame.dataset.initiativeMap;
   onMap(id, (map) => {
     map.invalidateSize(); // the container got its final size from CSS after Leaflet measured it
     fitTo(map, parseBounds(frame.dataset.bounds));
+    if ("overseas" in frame.dataset) addOverseasSwitch(map);
     if (frame.dataset.point) {
       const [lat, lng] = JSON.parse(frame.dataset.point);
       map.setView([lat, lng], 13);

@@ -250,7 +250,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("initiatives", "0008_location_precision"),
+        ("initiatives", "0009_sqlite_fts5_search"),
     ]
 
     operations = [
