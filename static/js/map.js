@@ -112,6 +112,16 @@ function clusterName(count) {
   return `${formatNumber(count)} ${count === 1 ? words.one || "" : words.many || ""}`.trim();
 }
 
+/** Only same-origin links: a URL from data never becomes ``javascript:``. */
+function safeUrl(url) {
+  try {
+    const parsed = new URL(url, window.location.origin);
+    return parsed.origin === window.location.origin ? parsed.href : "#";
+  } catch {
+    return "#";
+  }
+}
+
 function popupContent(properties) {
   const box = document.createElement("div");
   box.className = "popup";
