@@ -58,9 +58,11 @@ class Chip:
     remove_url: str
 
 
-def _reference(model):
-    """All the themes (practices, …) in order, cached with the data version."""
-    return caching.cached("reference", [model._meta.label], lambda: list(model.objects.all()))
+def reference_list(model):
+    """All the themes (practices, …) in order, cached until reference data changes."""
+    return caching.cached(
+        "reference", [model._meta.label], lambda: list(model.objects.all()), scopes=[]
+    )
 
 
 class Directory:
@@ -150,9 +152,11 @@ class Directory:
             ("lever", ActionLever),
         ):
             counts = all_counts[name]
-            facets.append(self._reference_facet(name, _reference(model), counts, selected))
+            facets.append(self._reference_facet(name, reference_list(model), counts, selected))
         counts = all_counts["legal_form"]
-        facets.append(self._reference_facet("legal_form", _reference(LegalForm), counts, selected))
+        facets.append(
+            self._reference_facet("legal_form", reference_list(LegalForm), counts, selected)
+        )
         counts = all_counts["size_class"]
         facets.append(
             Facet(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from . import caching
-from .directory import Directory
+from .directory import Directory, reference_list
 from .filters import InitiativeFilterSet
 from .models import ActionLever, Initiative, LeverFamily, TerritoryLever, Theme
 
@@ -19,7 +19,7 @@ NEARBY_COUNT = 5
 def home(request):
     published = Initiative.objects.published()
     figures, theme_counts = caching.cached("home", [], _home_figures, request=request)
-    themes = caching.cached("reference", [Theme._meta.label], lambda: list(Theme.objects.all()))
+    themes = reference_list(Theme)
     latest = caching.cached(
         "home-latest",
         [],

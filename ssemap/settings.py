@@ -112,8 +112,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # A NUL byte in the admin's search, filters or autocomplete: a 400 that says why.
-    "curation.middleware.AdminInputMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "ssemap.middleware.SecurityHeadersMiddleware",
     "ssemap.middleware.RequestLogMiddleware",

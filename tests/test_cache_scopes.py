@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from curation.moderation import transition
 from initiatives.models import Status
 from tests.factories import InitiativeFactory, PendingInitiativeFactory
 
@@ -69,8 +70,7 @@ def test_a_publish_in_lyon_shows_at_once_in_lyons_map(client, world, url):
 @pytest.mark.parametrize("url", [LYON_MAP, LYON_AREA])
 def test_an_unpublish_in_lyon_shows_at_once_in_lyons_map(client, world, url):
     assert world.repair.slug in slugs(client, url)
-    world.repair.status = Status.ARCHIVED
-    world.repair.save()
+    transition(world.repair, Status.ARCHIVED, by=None)
     assert world.repair.slug not in slugs(client, url)
 
 

@@ -29,7 +29,7 @@ def test_a_position_sorts_the_list_by_distance_and_shows_it(client, places):
     assert response.status_code == 200
     html = response.content.decode()
     assert html.index("Tout près") < html.index("Pas loin") < html.index("Loin<")
-    assert "0.1 km" in html  # Tout près, about 130 m away
+    assert "0,1 km" in html  # Tout près, about 130 m away, in the French number format
     assert "votre position" in html or "your position" in html
 
 

@@ -98,8 +98,9 @@ def test_random_values_in_the_correction_form(client, form_world, data):
 
 
 @pytest.mark.parametrize("path", ["/initiatives/submit/", "/initiatives/a-corriger/correct/"])
-def test_a_nul_byte_in_the_hidden_commune_code_is_not_a_500(client, form_world, path):
+def test_a_nul_byte_in_the_hidden_commune_code_is_refused_with_a_reason(client, form_world, path):
     cache.clear()
     response = client.post(path, {"name": "x", "commune": "Formeville", "commune_code": "\x00"})
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert "commune_code" in response.text
     assert not Initiative.objects.filter(name="x").exists()

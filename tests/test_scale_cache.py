@@ -3,8 +3,7 @@
 import json
 import re
 
-from django.utils import timezone
-
+from curation.moderation import transition
 from initiatives.caching import data_version
 from initiatives.models import Initiative, Status, Theme
 from tests.factories import InitiativeFactory, PendingInitiativeFactory
@@ -30,8 +29,7 @@ def test_a_publish_shows_at_once_in_cached_map_data(client, communes):
     add_samples(20)
     pending = PendingInitiativeFactory(commune=communes[3])
     assert pending.slug not in slugs(client)  # now cached without it
-    pending.status, pending.published_at = Status.PUBLISHED, timezone.now()
-    pending.save()
+    transition(pending, Status.PUBLISHED, by=None)
     assert pending.slug in slugs(client)
 
 
@@ -94,6 +92,5 @@ def test_the_cached_filters_form_shows_a_publish_at_once(client, communes):
     pending = PendingInitiativeFactory(commune=communes[5])
     pending.themes.set([Theme.objects.get(slug="alimentation")])
     assert rendered_theme_count(client, "alimentation") == before  # pending: not counted
-    pending.status, pending.published_at = Status.PUBLISHED, timezone.now()
-    pending.save()
+    transition(pending, Status.PUBLISHED, by=None)
     assert rendered_theme_count(client, "alimentation") == before + 1

@@ -96,9 +96,7 @@ def test_production_cookies_are_https_only_and_hsts_is_on(tmp_path):
     assert values["SECURE_HSTS_SECONDS"] >= 31536000
     assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
     assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
-    assert values["STORAGES"]["staticfiles"]["BACKEND"] == (
-        "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    )
+    assert values["STORAGES"]["staticfiles"]["BACKEND"] == ("ssemap.storage.StaticStorage")
     assert "smtp" in values["MAILERS"]["default"]["BACKEND"]
 
 

@@ -41,10 +41,10 @@ def safe_json(value):
 @register.simple_tag
 def map_themes():
     """The themes in order, for the map legend (cached with the data version)."""
-    from initiatives.directory import _reference
+    from initiatives.directory import reference_list
     from initiatives.models import Theme
 
-    return _reference(Theme)
+    return reference_list(Theme)
 
 
 @register.filter
