@@ -13,28 +13,14 @@ import hashlib
 import http.cookies
 import re
 import secrets
-import subprocess
 import sys
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import common
 
-ROOT = Path(__file__).resolve().parent.parent
 PER_RESPONSE = re.compile(rb'(nonce|csrfmiddlewaretoken" value|csrf-token" content)="[^"]*"')
-
-
-def shell(code):
-    out = subprocess.run(
-        [str(ROOT / ".venv/bin/python"), "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
 
 
 def get(url, cookies=None):
@@ -103,7 +89,7 @@ def main():
         if not common.wait_until_up(server + "/healthz", 90):
             sys.exit(f"{server} does not answer")
 
-    region, slug = shell(
+    region, slug = common.manage_shell(
         "from territories.models import Territory; from initiatives.models import Initiative;"
         "print(Territory.objects.regions().order_by('name').first().slug,"
         " Initiative.objects.published().order_by('pk').first().slug)"
@@ -136,7 +122,7 @@ def main():
 
     # A write (a bulk update, as an admin action makes it): both servers see it at once, in
     # the initiative's region; another region's validators stay (narrow invalidation).
-    own, other = shell(
+    own, other = common.manage_shell(
         "from initiatives.models import Initiative; from territories.models import Territory;"
         f"i = Initiative.objects.get(slug='{slug}');"
         "print(i.region.slug, Territory.objects.regions().exclude(pk=i.region_id).first().slug)"
@@ -144,7 +130,7 @@ def main():
     maps = [f"/api/initiatives.geojson?zoom=6&territory={r}" for r in (own, other)]
     before = {(app, m): get(app + m)[1]["ETag"] for app in args.app for m in maps}
     name = f"Renamed by the cluster check {secrets.token_hex(3)}"
-    shell(
+    common.manage_shell(
         "from initiatives.models import Initiative;"
         f"Initiative.objects.filter(slug='{slug}').update(name='{name}')"
     )
@@ -162,7 +148,7 @@ def main():
 
     # A session made on one server is valid on the other.
     password = secrets.token_urlsafe(16)
-    shell(
+    common.manage_shell(
         "from django.contrib.auth import get_user_model; U = get_user_model();"
         "u, _ = U.objects.get_or_create(username='cluster-check', defaults={'is_staff': True,"
         " 'is_superuser': True}); u.is_staff = u.is_superuser = True;"

@@ -137,3 +137,16 @@ def load_average():
 
 def cpu_count():
     return os.cpu_count() or 1
+
+
+def manage_shell(code):
+    """The last line ``manage.py shell -c code`` prints, run with this checkout's virtualenv."""
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [str(root / ".venv/bin/python"), "manage.py", "shell", "-c", code],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""

@@ -11,22 +11,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import common
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def shell(code):
-    out = subprocess.run(
-        [str(ROOT / ".venv/bin/python"), "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
 
 
 def replica_sql(sql):
@@ -53,7 +39,7 @@ def main():
     args = parser.parse_args()
     if not common.wait_until_up(args.app + "/healthz", 60):
         sys.exit("the app server does not answer")
-    slug = shell(
+    slug = common.manage_shell(
         "from initiatives.models import Initiative;"
         "print(Initiative.objects.published().order_by('pk').first().slug)"
     )
@@ -72,7 +58,7 @@ def main():
 
     replica_sql("SELECT pg_wal_replay_pause()")
     try:
-        shell(
+        common.manage_shell(
             "from initiatives.models import Initiative;"
             f"Initiative.objects.filter(slug='{slug}').update(name='{name}')"
         )

@@ -131,10 +131,6 @@ class BBoxFilter(filters.Filter):
     field_class = BBoxField
 
 
-class CommuneFilter(filters.Filter):
-    field_class = CommuneField
-
-
 POSITION = re.compile(r"^\s*(-?\d{1,2}(?:\.\d{1,6})?)\s*,\s*(-?\d{1,3}(?:\.\d{1,6})?)\s*$")
 
 
