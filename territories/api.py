@@ -2,7 +2,8 @@
 
 ``/api/territories/?q=…`` suggests any territory — region, department, intercommunality,
 commune — for the directory's territory filter and the territory list page (an ARIA combobox,
-static/js/combobox.js). Its twin for communes only, ``/api/communes/``, is in views.py.
+static/js/combobox.js); ``/api/communes/`` suggests communes only, for the commune inputs of the
+submission and correction forms.
 """
 
 from django.db.models import Case, IntegerField, Q, Value, When
@@ -71,3 +72,41 @@ def territories(request):
     if len(text) < MIN_LENGTH:
         return JsonResponse({"results": []})
     return JsonResponse({"results": [territory_json(t) for t in suggest(text)]})
+
+
+def commune_json(commune):
+    return {
+        "code": commune.code,
+        "name": commune.name,
+        "label": str(commune),
+        "department": commune.department.name if commune.department_id else "",
+        "postcodes": commune.postcodes.split(),
+        "latitude": commune.latitude,
+        "longitude": commune.longitude,
+    }
+
+
+@require_GET
+def communes(request):
+    """Communes matching ``q`` (name prefix, postcode or INSEE code), the likeliest first.
+
+    The suggestions of the commune inputs; what is finally typed is read by
+    ``territories.forms.resolve_commune``.
+    """
+    text = clean_query(request.GET.get("q", ""))
+    if len(text) < MIN_LENGTH:
+        return JsonResponse({"results": []})
+    matches = (
+        Territory.objects.communes()
+        .search(text)
+        .select_related("department")
+        .annotate(
+            exact=Case(
+                When(name__iexact=text, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("exact", "-population", "name")[:10]
+    )
+    return JsonResponse({"results": [commune_json(c) for c in matches]})

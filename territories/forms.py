@@ -1,7 +1,7 @@
 """The one commune resolver: what a person types (or a link carries) → one commune, or a reason.
 
 Used by the submission and correction forms and by the directory's ``near`` filter;
-``/api/communes/`` (territories/views.py) suggests communes as one types.
+``/api/communes/`` (territories/api.py) suggests communes as one types.
 """
 
 import re

@@ -8,6 +8,6 @@ urlpatterns = [
     path("territories/", views.territory_list, name="list"),
     path("territories/<slug:slug>/", views.territory_detail, name="detail"),
     path("territories/<slug:slug>/outline.geojson", views.outline, name="outline"),
-    path("api/communes/", views.communes, name="communes"),
+    path("api/communes/", api.communes, name="communes"),
     path("api/territories/", api.territories, name="territories-api"),
 ]

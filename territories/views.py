@@ -1,8 +1,8 @@
 import hashlib
 
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import F
 from django.db.models.functions import Abs
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
@@ -160,45 +160,6 @@ def territory_detail(request, slug):
         "outline_url": outline_url(territory) if outline else None,
     }
     return render(request, "territories/territory_detail.html", context)
-
-
-def commune_json(commune):
-    return {
-        "code": commune.code,
-        "name": commune.name,
-        "label": str(commune),
-        "department": commune.department.name if commune.department_id else "",
-        "postcodes": commune.postcodes.split(),
-        "latitude": commune.latitude,
-        "longitude": commune.longitude,
-    }
-
-
-@require_GET
-def communes(request):
-    """Communes matching ``q`` (name prefix, postcode or INSEE code), the likeliest first.
-
-    The suggestions of the commune inputs; what is finally typed is read by
-    ``territories.forms.resolve_commune``.
-    """
-    text = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable())
-    text = " ".join(text.split())[:80]
-    if len(text) < 2:
-        return JsonResponse({"results": []})
-    matches = (
-        Territory.objects.communes()
-        .search(text)
-        .select_related("department")
-        .annotate(
-            exact=Case(
-                When(name__iexact=text, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("exact", "-population", "name")[:10]
-    )
-    return JsonResponse({"results": [commune_json(c) for c in matches]})
 
 
 @require_GET
