@@ -151,8 +151,8 @@ def _create_sqlite(schema_editor, initiative, links, references):
             for expression in _scope_expressions(row)
         )
         schema_editor.execute(
-            f"CREATE TRIGGER ssemap_public_version_{operation.lower()} AFTER {operation} "
-            f"ON {initiative} WHEN {published} BEGIN {_sqlite_bump(select)} END"
+            f"CREATE TRIGGER IF NOT EXISTS ssemap_public_version_{operation.lower()} "
+            f"AFTER {operation} ON {initiative} WHEN {published} BEGIN {_sqlite_bump(select)} END"
         )
         ids = ", ".join(f"{row}.initiative_id" for row in rows)
         linked = f"SELECT * FROM {initiative} WHERE id IN ({ids}) AND status = 'published'"
@@ -162,13 +162,13 @@ def _create_sqlite(schema_editor, initiative, links, references):
         )
         for table in links:
             schema_editor.execute(
-                f"CREATE TRIGGER ssemap_public_version_{table}_{operation.lower()} "
+                f"CREATE TRIGGER IF NOT EXISTS ssemap_public_version_{table}_{operation.lower()} "
                 f"AFTER {operation} ON {table} WHEN EXISTS ({linked}) "
                 f"BEGIN {_sqlite_bump(select)} END"
             )
         for table in references:
             schema_editor.execute(
-                f"CREATE TRIGGER ssemap_public_version_{table}_{operation.lower()} "
+                f"CREATE TRIGGER IF NOT EXISTS ssemap_public_version_{table}_{operation.lower()} "
                 f"AFTER {operation} ON {table} BEGIN {_sqlite_bump("SELECT 'ref' AS s")} END"
             )
 
@@ -204,7 +204,8 @@ def forwards(apps, schema_editor):
                 schema_editor.execute(
                     f"DROP TRIGGER IF EXISTS ssemap_data_version_{table}_{operation}"
                 )
-        _create_sqlite(schema_editor, initiative, links, references)
+        # The new triggers: created after every migrate by initiatives/triggers.py, since a
+        # trigger naming the initiative table makes SQLite's table rebuild fail.
     ScopeVersion = apps.get_model("initiatives", "ScopeVersion")
     ScopeVersion.objects.get_or_create(scope="ref", defaults={"version": 1})
 
