@@ -94,6 +94,11 @@ INSTALLED_APPS = [
     "initiatives",
     "contributions",
     "curation",
+    "opendata",
+    # The API v1's views and its OpenAPI schema (opendata/), Swagger UI served from our static.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -287,6 +292,11 @@ SUBMISSION_RATE_LIMIT = int(os.environ.get("SUBMISSION_RATE_LIMIT", "10"))
 # Duplicate hints (/api/duplicates/), asked as one types: per address per window.
 DUPLICATE_HINT_RATE_LIMIT = int(os.environ.get("DUPLICATE_HINT_RATE_LIMIT", "120"))
 DUPLICATE_HINT_RATE_WINDOW_SECONDS = 600
+# The API v1 (opendata/): requests per client (address, or partner token) per window; writes
+# (partners' submissions) counted apart.
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "600"))
+API_WRITE_RATE_LIMIT = int(os.environ.get("API_WRITE_RATE_LIMIT", "100"))
+API_RATE_WINDOW_SECONDS = 600
 SUBMISSION_MAX_DISTANCE_KM = 20
 SUBMISSION_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 
@@ -389,4 +399,16 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
     },
+}
+
+# The API v1 (opendata/): each view sets its parsers, renderers, authentication and rate limit;
+# only the schema generator and the documentation's settings are global.
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ssemap API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
