@@ -117,8 +117,9 @@ class PartnerInitiativeForm(InitiativeFieldsForm):
         return initiative
 
 
-# What a partner's JSON may hold: the form's fields (and the commune's code), nothing else.
-PARTNER_FIELDS = (*Initiative.PUBLIC_EDITABLE_FIELDS, "commune_code")
+# What a partner's JSON may hold: the public form's fields, nothing else (the commune as its
+# INSEE code, or its name and department, read by territories.forms.CommuneField).
+PARTNER_FIELDS = Initiative.PUBLIC_EDITABLE_FIELDS
 SCALARS = (str, int, float, bool, type(None))
 
 

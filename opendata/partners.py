@@ -2,11 +2,12 @@
 through the public form's cleaning and duplicate detection; its partner can follow it."""
 
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
 from contributions import emails
@@ -132,6 +133,8 @@ class Initiatives(InitiativeList):
 
 
 class SubmissionList(PartnerView):
+    """The initiatives your organisation sent, with where each stands."""
+
     pagination_class = None
 
     @extend_schema(
@@ -151,8 +154,11 @@ class SubmissionList(PartnerView):
 
 
 class SubmissionDetail(PartnerView):
+    """Where one initiative you sent stands: pending, published (with its page) or rejected."""
+
     @extend_schema(
         summary=gettext_lazy("The status of what you sent (partners)"),
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
         responses={
             200: s.SubmissionSerializer,
             401: UNAUTHORISED,
@@ -162,10 +168,12 @@ class SubmissionDetail(PartnerView):
         },
     )
     def get(self, request, pk):
+        if not (pk.isascii() and pk.isdigit() and int(pk) < 2**63):
+            raise Http404
         # Only its own: another partner's submission is not found, not forbidden.
         submission = get_object_or_404(
             PartnerSubmission.objects.select_related("initiative__commune__department"),
-            pk=pk,
+            pk=int(pk),
             partner=request.auth.partner,
         )
         response = Response(submission_payload(request, submission))

@@ -125,6 +125,11 @@ class ApiView(GenericAPIView):
     def get_exception_handler(self):
         return json_errors
 
+    def permission_denied(self, request, message=None, code=None):
+        if request.authenticators and not request.successful_authenticator:
+            raise exceptions.NotAuthenticated(IsPartner.message)
+        super().permission_denied(request, message, code)
+
     def initial(self, request, *args, **kwargs):
         speak_readers_language(request)
         super().initial(request, *args, **kwargs)

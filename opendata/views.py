@@ -137,6 +137,8 @@ class InitiativeList(ApiView):
 
 
 class InitiativeDetail(ApiView):
+    """A published initiative, by its slug (as in its page's address)."""
+
     serializer_class = s.InitiativeSerializer
 
     @extend_schema(
@@ -234,6 +236,8 @@ class TerritoryList(ApiView):
 
 
 class TerritoryDetail(ApiView):
+    """A territory, by its slug, with its published initiatives counted by theme and practice."""
+
     serializer_class = s.TerritoryDetailSerializer
 
     @extend_schema(

@@ -155,3 +155,17 @@ def test_the_schema_and_its_documentation_are_served_from_here(client, world):
 
 def test_the_about_page_links_the_api_documentation(client, world):
     assert 'href="/api/v1/docs/"' in client.get("/about/").content.decode()
+
+
+@pytest.mark.parametrize("q", ["!", "&&", "—", "'"])
+def test_a_search_of_punctuation_alone_finds_nothing_without_error(client, world, q):
+    # It used to be a 500 on SQLite (relevance sorted on a rank the empty search lacked).
+    assert client.get(API + "initiatives/", {"q": q}).json()["results"] == []
+    assert client.get("/initiatives/", {"q": q}).status_code == 200
+
+
+def test_a_malformed_identifier_is_the_apis_json_404(client, world):
+    for path in ("initiatives/a b/", "territories/%C3%A9t%C3%A9/"):
+        response = client.get(API + path)
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
