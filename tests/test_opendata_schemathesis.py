@@ -56,7 +56,8 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server,
         "--report-json-path",
         str(report),
     ]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    # In the test's directory: schemathesis keeps a cache where it runs.
+    run = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path)
     print(run.stdout[-3000:])
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert json.loads(report.read_text())
