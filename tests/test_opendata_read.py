@@ -169,3 +169,22 @@ def test_a_malformed_identifier_is_the_apis_json_404(client, world):
         response = client.get(API + path)
         assert response.status_code == 404
         assert response["Content-Type"] == "application/json"
+
+
+def test_a_page_costs_the_same_queries_for_5_rows_or_50(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(60):
+        InitiativeFactory(name=f"Lot {n:02}", commune=world.city, themes=[world.food])
+    client.get(API + "initiatives/")  # the connection's first-request set-up, apart
+    costs = {}
+    for size in (5, 50):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(
+                API + "initiatives/", {"page_size": size, "theme": "alimentation"}
+            )
+        assert len(response.json()["results"]) == size
+        costs[size] = len(queries)
+    # No query per row: the second page size even finds the result count in the cache.
+    assert costs[50] <= costs[5] <= 16
