@@ -7,7 +7,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework.response import Response
 
 from contributions import emails
@@ -21,6 +26,24 @@ from .models import PartnerSubmission
 from .rest import ApiView, IsPartner, PartnerTokenAuthentication
 from .views import TOO_MANY, InitiativeList
 
+# One initiative is a few kilobytes of text: a larger body is refused before it is read.
+MAX_BODY_BYTES = 64 * 1024
+EXAMPLE = {
+    "name": "Repair café du Cap",
+    "summary": "Un atelier de réparation ouvert à toutes et tous, chaque samedi.",
+    "organisation": "Les Bricoleurs du Cap",
+    "legal_form": "association",
+    "themes": ["economie-proximite", "environnement"],
+    "practices": ["consommation-collaborative"],
+    "low_tech_qualities": ["simple", "appropriable"],
+    "commune": "29197",
+    "address": "1 rue du Port",
+    "latitude": 48.02,
+    "longitude": -4.49,
+    "website": "https://repair.example.org",
+    "contact_email": "contact@repair.example.org",
+    "year_started": 2019,
+}
 UNAUTHORISED = OpenApiResponse(
     s.DetailSerializer, description=gettext_lazy("No token, or an unknown or revoked one.")
 )
@@ -81,12 +104,14 @@ class Initiatives(InitiativeList):
             "nearby that is still pending."
         ),
         request=s.PartnerInitiativeSerializer,
+        examples=[OpenApiExample("Repair café", value=EXAMPLE, request_only=True)],
         responses={
             201: s.SubmissionSerializer,
             400: s.ErrorsSerializer,
             401: UNAUTHORISED,
             403: UNAUTHORISED,
             409: s.ConflictSerializer,
+            413: s.ErrorsSerializer,
             429: TOO_MANY,
         },
         filters=False,
@@ -94,6 +119,11 @@ class Initiatives(InitiativeList):
     def post(self, request):
         token = request.auth
         partner = token.partner
+        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+            message = _("The body is too large: one initiative is at most %(kb)s KB.") % {
+                "kb": MAX_BODY_BYTES // 1024
+            }
+            return Response({"errors": {"__all__": [message]}}, status=413)
         data, errors = form_data(request.data)
         form = PartnerInitiativeForm(data or {})
         if errors or not form.is_valid():

@@ -227,3 +227,33 @@ def test_an_administrator_issues_a_token_shown_once_and_revokes_it(admin_client,
         {"action": "revoke", "_selected_action": [token.pk]},
     )
     assert PartnerToken.authenticate(text) is None
+
+
+def test_a_nul_character_or_markup_in_a_field_is_refused_or_removed(client, initiative, token):
+    response = send(client, {**initiative, "name": "Repair\x00café"}, token)
+    assert response.status_code == 400
+    assert "name" in response.json()["errors"]
+    stored = send(client, {**initiative, "summary": "Un <script>x</script>atelier"}, token)
+    assert stored.status_code == 201
+    assert "<" not in Initiative.objects.get().summary
+
+
+def test_a_body_too_large_is_refused_before_it_is_read(client, initiative, token):
+    response = send(client, {**initiative, "description": "x" * 70_000}, token)
+    assert response.status_code == 413
+    assert response.json()["errors"]["__all__"]
+
+
+def test_the_documented_example_is_accepted_on_the_real_reference_data(
+    client, reference_data, commune, token
+):
+    from opendata.partners import EXAMPLE
+
+    spec = client.get("/api/v1/openapi.json").json()
+    body = spec["paths"]["/api/v1/initiatives/"]["post"]["requestBody"]["content"]
+    example = next(iter(body["application/json"]["examples"].values()))["value"]
+    assert example == EXAMPLE
+    response = send(client, example, token)
+    assert response.status_code == 201, response.json()
+    stored = Initiative.objects.get(pk=PartnerSubmission.objects.get().initiative_id)
+    assert stored.commune.name == "Plouhinec" and stored.low_tech
