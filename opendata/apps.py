@@ -9,4 +9,7 @@ class OpendataConfig(AppConfig):
     verbose_name = _("Open data")
 
     def ready(self):
-        from . import admin  # noqa: F401  (SimpleAdminConfig: no autodiscovery)
+        from . import (
+            admin,  # noqa: F401  (SimpleAdminConfig: no autodiscovery)
+            schema,  # noqa: F401  (registers the schema extension)
+        )

@@ -21,7 +21,9 @@ from rest_framework.views import exception_handler
 
 from contributions.ratelimit import allow, retry_after
 from initiatives import caching
+from initiatives.filters import MAX_PAGE
 
+from .forms import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from .models import PartnerToken
 
 # Headers a page of another site may read, and send when it revalidates what it fetched.
@@ -166,9 +168,7 @@ def not_modified(request, key, scopes=None):
     if changed:
         validators["Last-Modified"] = http_date(timestamp)
     if response is not None:
-        for name, value in validators.items():
-            response[name] = value
-        response["Access-Control-Allow-Origin"] = "*"
+        response = with_validators(response, validators)
     return validators, response
 
 
@@ -182,24 +182,22 @@ class PagePagination(BasePagination):
     """Numbered pages of a stable order (the FilterSet's, ``pk`` last): ``page`` and
     ``page_size``, with ``count``, ``next`` and ``previous`` in the answer."""
 
-    page_size = 50
-    max_page_size = 200
-
     def get_schema_operation_parameters(self, view):
         return [
             {
                 "name": "page",
                 "in": "query",
                 "required": False,
-                "description": str(gettext_lazy("The page number, from 1.")),
-                "schema": {"type": "integer", "minimum": 1, "maximum": 10_000},
+                "description": _("The page number, from 1."),
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
             },
             {
                 "name": "page_size",
                 "in": "query",
                 "required": False,
-                "description": str(gettext_lazy("Results per page (50 unless told).")),
-                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+                "description": _("Results per page (%(size)s unless told).")
+                % {"size": DEFAULT_PAGE_SIZE},
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
             },
         ]
 
