@@ -77,6 +77,13 @@ def submission_payload(request, submission, duplicates=None):
     ).data
 
 
+def body_length(request):
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:  # malformed: the parser reads nothing of it
+        return 0
+
+
 class PartnerView(ApiView):
     authentication_classes = [PartnerTokenAuthentication]
     permission_classes = [IsPartner]
@@ -119,7 +126,7 @@ class Initiatives(InitiativeList):
     def post(self, request):
         token = request.auth
         partner = token.partner
-        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+        if body_length(request) > MAX_BODY_BYTES:
             message = _("The body is too large: one initiative is at most %(kb)s KB.") % {
                 "kb": MAX_BODY_BYTES // 1024
             }

@@ -257,3 +257,16 @@ def test_the_documented_example_is_accepted_on_the_real_reference_data(
     assert response.status_code == 201, response.json()
     stored = Initiative.objects.get(pk=PartnerSubmission.objects.get().initiative_id)
     assert stored.commune.name == "Plouhinec" and stored.low_tech
+
+
+@pytest.mark.parametrize("value", [29197, 1.5, True, None, "x" * 3000, ["a"]])
+def test_any_json_value_in_any_field_is_a_reason_or_a_submission_never_a_crash(
+    client, initiative, token, value
+):
+    from opendata.forms import PARTNER_FIELDS
+
+    for name in PARTNER_FIELDS:
+        response = send(client, {**initiative, name: value}, token)
+        assert response.status_code in (201, 400, 409), (name, value, response.content[:200])
+        if response.status_code == 400:
+            assert response.json()["errors"], (name, value)
