@@ -188,3 +188,39 @@ def test_a_page_costs_the_same_queries_for_5_rows_or_50(client, world):
         costs[size] = len(queries)
     # No query per row: the second page size even finds the result count in the cache.
     assert costs[50] <= costs[5] <= 16
+
+
+def test_the_schema_lists_exactly_the_directorys_parameters_and_the_page_size(client, world):
+    spec = client.get(API + "openapi.json").json()
+    parameters = {p["name"] for p in spec["paths"]["/api/v1/initiatives/"]["get"]["parameters"]}
+    assert parameters == {*InitiativeFilterSet.base_filters, "page", "page_size"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"sort": "name"},
+        {"theme": ["alimentation", "mobilite"], "sort": "name"},
+        {"territory": "rhone-test", "low_tech": "true"},
+        {"q": "vélo"},
+        {"near": "grandeville", "sort": "distance"},
+        {"size_class": "rural"},
+    ],
+)
+def test_the_api_and_the_directory_page_list_the_same_initiatives_in_the_same_order(
+    client, world, query
+):
+    page = client.get("/initiatives/", query).context["page_obj"]
+    api = client.get(API + "initiatives/", query).json()
+    assert api["count"] == page.paginator.count
+    assert names(client.get(API + "initiatives/", query)) == [i.name for i in page.object_list]
+
+
+def test_answers_differ_by_language_and_say_so(client, world):
+    french = client.get(API + "themes/")
+    english = client.get(API + "themes/", HTTP_ACCEPT_LANGUAGE="en")
+    assert french["ETag"] != english["ETag"]
+    assert "Accept-Language" in english["Vary"]
+    assert english["Content-Language"] == "en"
+    assert client.get(API + "themes/", HTTP_IF_NONE_MATCH=english["ETag"]).status_code == 200
