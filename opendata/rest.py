@@ -150,10 +150,14 @@ class ApiView(GenericAPIView):
         return response
 
 
-def speak_readers_language(request):
+def speak_readers_language(request, choice=False):
     """The language of ``Accept-Language`` (or the language cookie): the API has no language
-    prefix, where LocaleMiddleware would keep the default language."""
-    translation.activate(translation.get_language_from_request(request))
+    prefix, where LocaleMiddleware would keep the default language. With ``choice``, a
+    ``lang`` parameter (the documentation's own language links) comes first."""
+    asked = request.GET.get("lang") if choice else None
+    if asked not in dict(settings.LANGUAGES):
+        asked = translation.get_language_from_request(request)
+    translation.activate(asked)
     request.LANGUAGE_CODE = translation.get_language()
 
 

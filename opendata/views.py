@@ -356,7 +356,7 @@ class Schema(SpectacularJSONAPIView):
 
     @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
-        speak_readers_language(request)
+        speak_readers_language(request, choice=True)
         response = super().get(request, *args, **kwargs)
         response["Access-Control-Allow-Origin"] = "*"
         return response
@@ -371,5 +371,5 @@ class Docs(SpectacularSwaggerSplitView):
 
     @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
-        speak_readers_language(request)
+        speak_readers_language(request, choice=True)
         return super().get(request, *args, **kwargs)

@@ -224,3 +224,15 @@ def test_answers_differ_by_language_and_say_so(client, world):
     assert "Accept-Language" in english["Vary"]
     assert english["Content-Language"] == "en"
     assert client.get(API + "themes/", HTTP_IF_NONE_MATCH=english["ETag"]).status_code == 200
+
+
+def test_the_documentation_links_to_itself_in_the_other_language(client, world):
+    french = client.get(API + "docs/").content.decode()
+    assert "Documentation de l’API" in french and 'href="?lang=en"' in french
+    english = client.get(API + "docs/?lang=en").content.decode()
+    assert "<h1>API documentation</h1>" in english and 'href="?lang=fr"' in english
+    # Its script asks for the schema in the same language.
+    script = client.get(API + "docs/?lang=en&script=").content.decode("unicode_escape")
+    assert "openapi.json?lang=en" in script
+    schema = client.get(API + "openapi.json?lang=en").json()
+    assert schema["paths"]["/api/v1/themes/"]["get"]["summary"] == "Themes"
