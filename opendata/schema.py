@@ -9,21 +9,17 @@ from drf_spectacular.utils import extend_schema_field
 
 from initiatives.filters import InitiativeFilterSet
 
+# No "example" key: Swagger UI would fill the three in at once, and a place, an area and a
+# territory together rarely hold anything.
 DIRECTORY_PARAMETERS = {
-    "bbox": (
-        "2.2,48.8,2.5,48.9",
-        _("west,south,east,north in degrees (WGS 84)."),
+    "bbox": _("west,south,east,north in degrees (WGS 84), for example 2.2,48.8,2.5,48.9."),
+    "near": _(
+        "a commune (INSEE code, slug, or name and department) or a position "
+        "latitude,longitude; with sort=distance, the nearest first. For example 69123."
     ),
-    "near": (
-        "69123",
-        _(
-            "a commune (INSEE code, slug, or name and department) or a position "
-            "latitude,longitude; with sort=distance, the nearest first."
-        ),
-    ),
-    "territory": (
-        "metropole-de-lyon",
-        _("the slug of a region, department, intercommunality or commune (/api/v1/territories/)."),
+    "territory": _(
+        "the slug of a region, department, intercommunality or commune "
+        "(/api/v1/territories/), for example metropole-de-lyon."
     ),
 }
 
@@ -34,12 +30,10 @@ class DirectoryFilters(DjangoFilterExtension):
     priority = 1
 
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
-        known = DIRECTORY_PARAMETERS.get(field_name)
-        if known and issubclass(filterset_class, InitiativeFilterSet):
-            example, explanation = known
+        explanation = DIRECTORY_PARAMETERS.get(field_name)
+        if explanation and issubclass(filterset_class, InitiativeFilterSet):
             schema = {
                 "type": "string",
-                "example": example,
                 "description": _("%(label)s: %(explanation)s")
                 % {"label": filter_field.label, "explanation": explanation},
             }
