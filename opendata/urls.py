@@ -8,6 +8,7 @@ app_name = "opendata"
 # site's HTML page.
 
 urlpatterns = [
+    path("", views.Root.as_view(), name="root"),
     path("initiatives/", partners.Initiatives.as_view(), name="initiatives"),
     path("initiatives/<str:slug>/", views.InitiativeDetail.as_view(), name="initiative"),
     path("territories/", views.TerritoryList.as_view(), name="territories"),
@@ -20,4 +21,5 @@ urlpatterns = [
     path("submissions/<str:pk>/", partners.SubmissionDetail.as_view(), name="submission"),
     path("openapi.json", views.Schema.as_view(), name="schema"),
     path("docs/", views.Docs.as_view(), name="docs"),
+    path("<path:path>", views.NotFound.as_view()),
 ]
