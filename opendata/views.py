@@ -377,10 +377,10 @@ class Root(ApiView):
         )
 
 
+@extend_schema(exclude=True)
 class NotFound(ApiView):
     """Any other address under /api/v1/: the API's JSON 404, not the site's HTML page."""
 
-    @extend_schema(exclude=True)
     def get(self, request, path):
         # As CommonMiddleware's APPEND_SLASH would, had this view not matched first.
         if request.method == "GET" and not path.endswith("/"):
