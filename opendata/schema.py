@@ -25,11 +25,15 @@ DIRECTORY_PARAMETERS = {
 
 
 class DirectoryFilters(DjangoFilterExtension):
-    """django-filter's schema extension, told the types of the directory's custom filters."""
+    """django-filter's schema extension, told the types of the directory's custom filters,
+    and kept from changing the FilterSet it describes."""
 
     priority = 1
 
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        # On a copy: describing a filter builds its form field, which the filter then keeps,
+        # with the messages of that moment and language; every later FilterSet would copy it.
+        filter_field = copy.deepcopy(filter_field)
         explanation = DIRECTORY_PARAMETERS.get(field_name)
         if explanation and issubclass(filterset_class, InitiativeFilterSet):
             schema = {
@@ -37,8 +41,7 @@ class DirectoryFilters(DjangoFilterExtension):
                 "description": _("%(label)s: %(explanation)s")
                 % {"label": filter_field.label, "explanation": explanation},
             }
-            # Annotated on a copy: the FilterSet itself stays as initiatives/ defines it.
-            filter_field = extend_schema_field(schema)(copy.copy(filter_field))
+            filter_field = extend_schema_field(schema)(filter_field)
         return super().resolve_filter_field(
             auto_schema, model, filterset_class, field_name, filter_field
         )

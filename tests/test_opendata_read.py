@@ -249,3 +249,13 @@ def test_the_root_lists_the_endpoints_and_any_other_address_is_a_json_404(client
     redirected = client.get(API + "initiatives?theme=alimentation")
     assert redirected.status_code == 301
     assert redirected["Location"] == API + "initiatives/?theme=alimentation"
+
+
+def test_describing_the_filterset_leaves_its_messages_in_each_readers_language(client, world):
+    # Building the schema used to build and keep the filters' form fields, in French: the
+    # directory's errors then stayed French, and lost their own wording, for everyone.
+    client.get(API + "openapi.json")
+    english = client.get(API + "initiatives/", {"sort": "sideways"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["errors"]["sort"] == ["Unknown sort order."]
+    page = client.get("/en/initiatives/", {"theme": "nope"})
+    assert "Unknown value in “Themes”: “nope”." in page.content.decode()
