@@ -1,7 +1,7 @@
 import json
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,7 +10,15 @@ from django.views.generic import DetailView, ListView
 from . import caching
 from .directory import Directory, reference_list
 from .filters import InitiativeFilterSet
-from .models import ActionLever, Initiative, LeverFamily, TerritoryLever, Theme
+from .models import (
+    EVERYWHERE,
+    ActionLever,
+    FacetTally,
+    Initiative,
+    LeverFamily,
+    TerritoryLever,
+    Theme,
+)
 
 PAGE_SIZE = 20
 NEARBY_COUNT = 5
@@ -41,15 +49,16 @@ def home(request):
 
 
 def _home_figures():
-    """The home page's figures and counts per theme (cached: they scan every initiative)."""
-    published = Initiative.objects.published()
-    figures = published.aggregate(
-        initiatives=Count("pk"),
-        communes=Count("commune", distinct=True),
-        low_tech=Count("pk", filter=Q(low_tech=True)),
-        departments=Count("department", distinct=True),
-    )
-    return figures, published.count_by("themes")
+    """The home page's figures and counts per theme, read from the tallies (one query each)."""
+    tally = FacetTally.objects
+    counts = tally.counts(EVERYWHERE, ["total", "low_tech", "theme"])
+    figures = {
+        "initiatives": counts["total"].get("", 0),
+        "communes": tally.distinct_values(EVERYWHERE, "commune"),
+        "low_tech": counts["low_tech"].get("", 0),
+        "departments": tally.distinct_values(EVERYWHERE, "department"),
+    }
+    return figures, counts["theme"]
 
 
 def directory(request):
