@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -430,23 +431,9 @@ class CorrectionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("differences with the published version"))
     def diff_table(self, obj):
+        # A conflict (a curator changed the field since the citizen saw it) is said in words.
         rows = corrections.diff(obj)
-        return format_html(
-            '<table class="correction-diff"><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr>'
-            "</thead><tbody>{}</tbody></table>",
-            _("field"),
-            _("published"),
-            _("proposed"),
-            format_html_join(
-                "",
-                '<tr class="{}"><th scope="row">{}</th><td class="old"><del>{}</del></td>'
-                '<td class="new"><ins>{}</ins></td></tr>',
-                (
-                    ("changed" if r["changed"] else "same", r["label"], r["current"], r["proposed"])
-                    for r in rows
-                ),
-            ),
-        )
+        return render_to_string("admin/initiatives/correction/diff_table.html", {"rows": rows})
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_decide"] = bool(
