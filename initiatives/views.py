@@ -10,6 +10,7 @@ from django.views.generic import DetailView, ListView
 from . import caching
 from .directory import Directory, reference_list
 from .filters import InitiativeFilterSet
+from .geo import box_around, distance_km
 from .models import (
     EVERYWHERE,
     ActionLever,
@@ -108,6 +109,19 @@ def directory(request):
     return response
 
 
+def _nearby_scopes(initiative, found):
+    """Where a write could change the nearby list: the circle out to its farthest item (an
+    initiative nearer than that, or one of those shown), as map squares; all the data while
+    the list is not full (a publish anywhere could join it)."""
+    if len(found) < NEARBY_COUNT or initiative.latitude is None:
+        return None
+    radius = max(
+        distance_km(initiative.latitude, initiative.longitude, i.latitude, i.longitude)
+        for i in found
+    )
+    return caching.area_scopes(box_around(initiative.latitude, initiative.longitude, radius))
+
+
 class InitiativeDetailView(DetailView):
     template_name = "initiatives/initiative_detail.html"
 
@@ -120,7 +134,7 @@ class InitiativeDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         initiative = self.object
-        nearby = caching.cached(
+        nearby = caching.cached_by_result(
             "nearby",
             [initiative.pk],
             lambda: (
@@ -129,6 +143,7 @@ class InitiativeDetailView(DetailView):
                 .with_public_relations()
                 .nearest(initiative.latitude, initiative.longitude, NEARBY_COUNT)
             ),
+            lambda found: _nearby_scopes(initiative, found),
         )
         chain = [t for t in (initiative.region, initiative.department, initiative.epci) if t]
         return super().get_context_data(
