@@ -16,7 +16,7 @@ from territories.models import EpciKind, Kind, SizeClass, Territory
 
 from . import caching
 from .filters import NOT_FILTERING, Sort
-from .models import ActionLever, CollaborativePractice, LegalForm, Theme
+from .models import ActionLever, CollaborativePractice, Initiative, LegalForm, Theme
 
 # Facet → the field its options count initiatives by.
 FACET_FIELDS = {
@@ -124,9 +124,17 @@ class Directory:
         """Every facet's counts: one query per facet, cached on the query and the data version."""
         without = self.filterset.queryset_without
 
+        territory = self.cleaned.get("territory")
+
         def compute():
             counts = {name: without(name).count_by(field) for name, field in FACET_FIELDS.items()}
             counts["low_tech"] = without("low_tech").low_tech().count()
+            if territory is not None:
+                # What the "serving" option adds: initiatives serving it, located elsewhere.
+                others = without("territory", "serving").exclude(
+                    pk__in=Initiative.objects.in_territory(territory).values("pk")
+                )
+                counts["serving"] = others.serving(territory).count()
             return counts
 
         return caching.cached("facets", [self.results_key], compute, scopes=self.scopes)
@@ -138,6 +146,18 @@ class Directory:
             [self.results_key],
             lambda: self.results.count(),
             scopes=self.scopes,
+        )
+
+    def serving_option(self):
+        """The territory filter's "serving" option: ``(count it adds, ticked)``, or None
+        without a territory."""
+        if not self.is_valid or not self.cleaned.get("territory"):
+            return None
+        return FacetOption(
+            "1",
+            self.filterset.filters["serving"].label,
+            self.facet_counts()["serving"],
+            bool(self.cleaned.get("serving")),
         )
 
     def facets(self):
@@ -221,6 +241,8 @@ class Directory:
         if data.get("territory"):
             territory = data["territory"]
             chips.append(self._chip(f"{territory} ({territory.get_kind_display()})", "territory"))
+            if data.get("serving"):
+                chips.append(self._chip(_("Including the initiatives that serve it"), "serving"))
         if data.get("bbox"):
             chips.append(self._chip(_("In the chosen map area"), "bbox"))
         if data.get("near") and self.filterset.effective_sort() == Sort.DISTANCE:
@@ -272,6 +294,15 @@ class Directory:
             scopes=self.scopes,
         )
         return box.as_leaflet_bounds() if box else None
+
+    @property
+    def distance_origin(self):
+        """``"lat,lon"`` of the point the results are sorted from (the map's popups say how far
+        each is), or ""."""
+        if not self.is_valid or self.filterset.effective_sort() != Sort.DISTANCE:
+            return ""
+        near = self.cleaned["near"]
+        return f"{near.latitude:.6f},{near.longitude:.6f}"
 
     @property
     def distance_needs_commune(self):

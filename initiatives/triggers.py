@@ -6,8 +6,8 @@ while a trigger elsewhere names the table — the full-text index's commune trig
 tables' version triggers do. So on SQLite these triggers live outside migrations: dropped before
 ``migrate`` applies anything, created again after it, when the full-text index is filled again
 from the table and every data version moves (a data migration may have changed public data
-while no trigger watched). Migrations 0009 and 0010 create the index and the version tables;
-this module creates their triggers. PostgreSQL keeps triggers through ``ALTER TABLE``: its
+while no trigger watched). Migrations 0009 and 0010 create the index and the version tables,
+0011 the areas served (whose versions it extends); this module creates their triggers. PostgreSQL keeps triggers through ``ALTER TABLE``: its
 triggers stay in migration 0010 and nothing here runs there.
 """
 
@@ -56,6 +56,8 @@ def create_sqlite_triggers(plan=None, using="default", **kwargs):
         return  # migrated back before 0009 or 0010: nothing of theirs to keep
     search = _migration("0009_sqlite_fts5_search")
     versions = _migration("0010_public_scoped_data_versions")
+    areas = _migration("0011_areas")
+    areas_table = areas._tables(global_apps)[1]
     with connection.schema_editor(atomic=True) as schema_editor:
         if plan:
             # Whatever the migrations wrote while no trigger watched.
@@ -66,3 +68,5 @@ def create_sqlite_triggers(plan=None, using="default", **kwargs):
         for statement in search.TRIGGERS:
             schema_editor.execute(statement)
         versions._create_sqlite(schema_editor, *versions._tables(global_apps))
+        if areas_table in tables:  # not when migrated back before 0011
+            areas.create_sqlite(schema_editor, global_apps)

@@ -213,6 +213,8 @@ if (root) {
         fitWhileHidden = map.getContainer().offsetParent === null;
       }
     }
+    const origin = (section.dataset.near || "").split(",").map(Number);
+    layer.setOrigin(origin.length === 2 && origin.every(Number.isFinite) ? origin : null);
     layer.setQuery(query);
   }
 
