@@ -14,6 +14,7 @@ import pytest
 from django.core.cache import cache
 
 from contributions.corrections import accept
+from curation.merge import merge
 from initiatives.models import Correction, Initiative
 from territories.forms import MAX_AREAS
 from tests.factories import CommuneFactory, InitiativeFactory
@@ -232,3 +233,10 @@ def test_curators_enter_areas_in_the_admin_with_suggestions(admin_client, world,
     html = admin_client.get(f"/admin/initiatives/initiative/{rover.pk}/change/").content.decode()
     assert 'name="areas_served"' in html
     assert "admin-autocomplete" in html
+
+
+def test_a_merge_keeps_the_areas_of_both(world, rover, admin_user):
+    duplicate = InitiativeFactory(name="Épicerie mobile (doublon)", commune=world.medium)
+    duplicate.areas_served.set([world.village])
+    merge(rover, duplicate, by=admin_user)
+    assert {t.slug for t in rover.areas_served.all()} == {"metropole-test", "hameau"}

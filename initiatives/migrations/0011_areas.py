@@ -168,16 +168,8 @@ def backwards(apps, schema_editor):
                 f"DROP TRIGGER IF EXISTS ssemap_public_version_{operation.lower()} ON {areas}"
             )
         schema_editor.execute(_pg_old_scopes())
-    elif schema_editor.connection.vendor == "sqlite":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
-                "(name LIKE 'ssemap_public_version_served_%' OR tbl_name = %s)",
-                [areas],
-            )
-            names = [name for (name,) in cursor.fetchall()]
-        for name in names:
-            schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+    # SQLite: initiatives/triggers.py drops every trigger before migrate applies anything, and
+    # creates this migration's only while its table exists.
 
 
 class Migration(migrations.Migration):
