@@ -124,6 +124,12 @@ function safeUrl(url) {
 
 const KM_PER_DEGREE = 111.2; // as initiatives/geo.py measures the list's distances
 
+/** ``"lat,lng"`` (a results section's ``data-near``) → [lat, lng], or null. */
+export function parseOrigin(text) {
+  const origin = (text || "").split(",").map(Number);
+  return origin.length === 2 && origin.every(Number.isFinite) ? origin : null;
+}
+
 /** « 1,2 km »: the distance from ``origin`` [lat, lng] as the list writes it, or "". */
 export function distanceText(origin, lat, lng) {
   if (!origin) return "";
@@ -252,7 +258,7 @@ export class InitiativeLayer {
     this.markers = new Map();
     this.cache = new Map();
     this.loaded = null; // {bounds, zoom, query} of what is on the map
-    this.origin = null;
+    this.origin = options.origin || null;
     map.addLayer(this.points);
     map.addLayer(this.serverClusters);
     map.on("moveend", () => this.refresh());

@@ -93,6 +93,10 @@ def test_the_directory_option_includes_those_serving_the_territory(site, places,
     expect(page.locator(".cards .card")).to_have_count(2)
     expect(page).to_have_url(re.compile(r"serving=1"))
     shot(page, "areas-directory-desktop")
+    page.set_viewport_size(PHONE)
+    page.reload()
+    expect(page.locator(".cards .card")).to_have_count(2)
+    shot(page, "areas-directory-phone")
     problems.assert_none()
 
 
@@ -105,5 +109,6 @@ def test_map_popups_say_how_far_when_sorted_near_a_point(site, places, page, pro
     page.locator(".leaflet-marker-icon.marker[title='Épicerie mobile']").click()
     popup = page.locator(".popup-distance")
     expect(popup).to_have_text(listed)
+    page.wait_for_timeout(400)  # the popup fades in
     shot(page, "areas-popup-distance-desktop")
     problems.assert_none()
