@@ -16,7 +16,14 @@ from territories.models import EpciKind, Kind, SizeClass, Territory
 
 from . import caching
 from .filters import NOT_FILTERING, Sort
-from .models import ActionLever, CollaborativePractice, Initiative, LegalForm, Theme
+from .models import (
+    TERRITORY_COLUMN,
+    ActionLever,
+    CollaborativePractice,
+    Initiative,
+    LegalForm,
+    Theme,
+)
 
 # Facet → the field its options count initiatives by.
 FACET_FIELDS = {
@@ -219,6 +226,16 @@ class Directory:
             for obj in objects
         ]
         return Facet(name, self.filterset.filters[name].label, options)
+
+    def mark_serving(self, initiatives):
+        """With the "serving" option, mark the initiatives listed because they serve the
+        territory rather than lie in it (``serves_here``, said on their card)."""
+        territory = self.cleaned.get("territory")
+        if not (territory and self.cleaned.get("serving")):
+            return
+        column = f"{TERRITORY_COLUMN[territory.kind]}_id"
+        for initiative in initiatives:
+            initiative.serves_here = getattr(initiative, column) != territory.pk
 
     # -- chips --------------------------------------------------------------------------------
 

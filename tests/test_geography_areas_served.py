@@ -240,3 +240,12 @@ def test_a_merge_keeps_the_areas_of_both(world, rover, admin_user):
     duplicate.areas_served.set([world.village])
     merge(rover, duplicate, by=admin_user)
     assert {t.slug for t in rover.areas_served.all()} == {"metropole-test", "hameau"}
+
+
+def test_a_card_says_when_it_is_listed_for_serving_the_territory(client, world, rover):
+    html = client.get("/en/initiatives/", {"territory": "metropole-test", "serving": "1"})
+    cards = html.content.decode().split('class="card"')[1:]
+    said = {
+        card.split("</a>")[0].rsplit(">", 1)[1]: "serves this territory" in card for card in cards
+    }
+    assert said == {rover.name: True, world.repair.name: False, world.bikes.name: False}
