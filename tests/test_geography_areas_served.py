@@ -249,3 +249,22 @@ def test_a_card_says_when_it_is_listed_for_serving_the_territory(client, world, 
         card.split("</a>")[0].rsplit(">", 1)[1]: "serves this territory" in card for card in cards
     }
     assert said == {rover.name: True, world.repair.name: False, world.bikes.name: False}
+
+
+def test_a_territory_page_links_to_the_initiatives_that_serve_it(client, world, rover):
+    html = client.get("/en/territories/metropole-test/").content.decode()
+    assert "1 more initiative, located elsewhere, serves this territory" in html
+    assert "/en/initiatives/?territory=metropole-test&amp;serving=1" in html or (
+        "/initiatives/?territory=metropole-test&amp;serving=1" in html
+    )
+    # The department around it too (the area lies inside it); not a territory it misses.
+    assert "serves this territory" in client.get("/en/territories/rhone-test/").content.decode()
+    assert "serves this territory" not in (
+        client.get("/en/territories/cc-rurale-test/").content.decode()
+    )
+
+
+def test_the_territory_pages_link_follows_a_new_area_at_once(client, world, rover):
+    assert "serves this territory" not in client.get("/en/territories/hameau/").content.decode()
+    rover.areas_served.add(world.village)
+    assert "serves this territory" in client.get("/en/territories/hameau/").content.decode()
