@@ -128,10 +128,12 @@ def territory_detail(request, slug):
     serving_count = caching.cached(
         "territory-serving",
         [territory.pk],
-        lambda: Initiative.objects.published()
-        .serving(territory)
-        .exclude(pk__in=initiatives.values("pk"))
-        .count(),
+        lambda: (
+            Initiative.objects.published()
+            .serving(territory)
+            .exclude(pk__in=initiatives.values("pk"))
+            .count()
+        ),
         scopes=[caching.territory_scope(territory), *caching.served_scopes(territory)],
     )
     comparable = caching.cached(
