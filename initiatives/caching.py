@@ -91,6 +91,14 @@ def territory_scope(territory):
     return f"t:{territory.pk}"
 
 
+def served_scopes(territory):
+    """The scopes of the initiatives that serve ``territory`` (the filter's ``serving``
+    option): ``s:`` of it and of its containers, bumped by changes of areas served that lie
+    in it, are it or contain it (migration 0011)."""
+    ids = (territory.pk, territory.region_id, territory.department_id, territory.epci_id)
+    return [f"s:{pk}" for pk in ids if pk]
+
+
 def area_scopes(bbox, margin=0.0):
     """The map squares covering ``bbox`` widened by ``margin`` (a fraction of the world's
     width), or None when there are too many of them."""
@@ -113,7 +121,9 @@ def filter_scopes(filterset, margin=0.0, without=()):
     """
     cleaned = filterset.form.cleaned_data
     if cleaned.get("territory") and "territory" not in without:
-        return [territory_scope(cleaned["territory"])]
+        # The served scopes always: the option's count shows even when it is off.
+        territory = cleaned["territory"]
+        return [territory_scope(territory), *served_scopes(territory)]
     if cleaned.get("bbox") and "bbox" not in without:
         return area_scopes(cleaned["bbox"], margin)
     return None

@@ -191,6 +191,11 @@ class InitiativeFilterSet(filters.FilterSet):
         method="filter_territory",
         null_label=None,
     )
+    serving = filters.BooleanFilter(
+        label=_("Include the initiatives that serve this territory"),
+        method="noop",  # read by filter_territory: it widens the territory filter
+        widget=forms.CheckboxInput,
+    )
     bbox = BBoxFilter(label=_("Area"), method="filter_bbox")
     near = NearFilter(label=_("Near the commune"), method="noop", placed=True)
     sort = filters.ChoiceFilter(
@@ -249,6 +254,8 @@ class InitiativeFilterSet(filters.FilterSet):
         return queryset.low_tech() if value else queryset
 
     def filter_territory(self, queryset, name, value):
+        if self.form.cleaned_data.get("serving"):
+            return queryset.in_or_serving(value)
         return queryset.in_territory(value)
 
     def filter_bbox(self, queryset, name, value):

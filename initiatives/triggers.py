@@ -6,8 +6,9 @@ while a trigger elsewhere names the table — the full-text index's commune trig
 tables' version triggers do. So on SQLite these triggers live outside migrations: dropped before
 ``migrate`` applies anything, created again after it, when the full-text index is filled again
 from the table and every data version moves (a data migration may have changed public data
-while no trigger watched). Migrations 0009 and 0010 create the index and the version tables;
-this module creates their triggers, and those of the facet tallies (``tallies.py``). PostgreSQL keeps triggers through ``ALTER TABLE``: its
+while no trigger watched). Migrations 0009 and 0010 create the index and the version tables,
+0011 the facet tallies (``tallies.py``), 0013 the areas served (whose versions it extends);
+this module creates their triggers. PostgreSQL keeps triggers through ``ALTER TABLE``: its
 triggers stay in migration 0010 and nothing here runs there.
 """
 
@@ -58,6 +59,8 @@ def create_sqlite_triggers(plan=None, using="default", **kwargs):
 
     search = _migration("0009_sqlite_fts5_search")
     versions = _migration("0010_public_scoped_data_versions")
+    areas = _migration("0013_areas")
+    areas_table = areas._tables(global_apps)[1]
     with connection.schema_editor(atomic=True) as schema_editor:
         if plan:
             # Whatever the migrations wrote while no trigger watched.
@@ -73,3 +76,5 @@ def create_sqlite_triggers(plan=None, using="default", **kwargs):
         if "initiatives_facettally" in tables:
             for statement in tallies.sqlite_statements():
                 schema_editor.execute(statement)
+        if areas_table in tables:  # not when migrated back before 0013
+            areas.create_sqlite(schema_editor, global_apps)

@@ -92,6 +92,7 @@ def directory(request):
                 lambda: list(page_obj.object_list),
                 scopes=directory.scopes,
             )
+            directory.mark_serving(page_obj.object_list)
     context = {
         "directory": directory,
         "bounds_json": json.dumps(directory.bounds()),

@@ -128,6 +128,18 @@ def territory_detail(request, slug):
         lambda: _figures(territory, initiatives),
         scopes=[caching.territory_scope(territory)],
     )
+    # Initiatives located elsewhere that serve it (their areas served): a link to them.
+    serving_count = caching.cached(
+        "territory-serving",
+        [territory.pk],
+        lambda: (
+            Initiative.objects.published()
+            .serving(territory)
+            .exclude(pk__in=initiatives.values("pk"))
+            .count()
+        ),
+        scopes=[caching.territory_scope(territory), *caching.served_scopes(territory)],
+    )
     comparable = caching.cached(
         "comparable", [territory.pk], lambda: _comparable_ids(territory), scopes=[]
     )
@@ -161,6 +173,7 @@ def territory_detail(request, slug):
         "directory_url": directory_url,
         "map_data_url": reverse("initiatives:map-data"),
         "member_count": figures["member_count"],
+        "serving_count": serving_count,
         "outline_url": outline_url(territory) if outline else None,
     }
     return render(request, "territories/territory_detail.html", context)
