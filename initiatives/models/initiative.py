@@ -15,7 +15,7 @@ from territories.models import Kind, Territory
 
 from ..geo import BBox, distance_from, grid_position
 from ..licences import DEFAULT as DEFAULT_LICENCE
-from ..licences import Licence
+from ..licences import Licence, url_of
 from .reference import ActionLever, CollaborativePractice, LegalForm, LowTechQuality, Theme
 
 
@@ -395,6 +395,10 @@ class Initiative(models.Model):
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
+
+    @property
+    def licence_url(self):
+        return url_of(self.licence)
 
     @property
     def is_sample(self):
