@@ -70,11 +70,6 @@ class KnownChoiceField(forms.ModelChoiceField):
                 params={"value": value},
             ) from None
 
-    def __deepcopy__(self, memo):
-        # Each row's form copies its fields: the file's lookups and queryset are shared, not
-        # cloned (ModelChoiceField clones its queryset, the bulk of a row's cost).
-        return forms.Field.__deepcopy__(self, memo)
-
 
 class KnownMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Several choices looked up in ``known``, as :class:`KnownChoiceField`."""
@@ -97,9 +92,6 @@ class KnownMultipleChoiceField(forms.ModelMultipleChoiceField):
         if not self.required and value in self.empty_values:
             return []  # not queryset.none(), which compiles a query each time it is read
         return super().clean(value)
-
-    def __deepcopy__(self, memo):
-        return forms.Field.__deepcopy__(self, memo)
 
 
 def known_values(records, header):
@@ -149,15 +141,17 @@ class ImportRowForm(forms.ModelForm):
 
     def __init__(self, *args, known=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.file_lookups:  # shared fields, set up already (form_for_file)
+            return
         self.fields["slug"].required = False
         for name in ("website", "contact_email"):  # as the public form: no markup in them
             self.fields[name].validators.append(refuse_markup)
-        for name in CLASSIFICATION_FIELDS if not self.file_lookups else ():  # by slug
+        for name in CLASSIFICATION_FIELDS:  # by slug
             model = Initiative._meta.get_field(name).related_model
             self.fields[name] = forms.ModelMultipleChoiceField(
                 model.objects.all(), to_field_name="slug", required=name == "themes"
             )
-        if known is not None and not self.file_lookups:  # (form_for_file builds them once)
+        if known is not None:  # a whole file: lookups loaded once (known_values)
             for name in ("commune", "legal_form", *CLASSIFICATION_FIELDS):
                 field = self.fields[name]
                 kind = (
@@ -202,14 +196,25 @@ class ImportRowForm(forms.ModelForm):
         return cleaned
 
 
+class SharedField:
+    """A field whose copy is itself: the rows of one file share their form's fields."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 def form_for_file(known):
-    """:class:`ImportRowForm` with the file's lookups as declared fields, built once for the
-    file: a row's form then copies no queryset and builds no field."""
+    """:class:`ImportRowForm` for one file, its fields built once with the file's lookups and
+    shared by every row's form (a form copies its fields, which was most of a row's cost); none
+    is changed once built."""
     template = ImportRowForm(known=known)
     fields = {
-        name: template.fields[name] for name in ("commune", "legal_form", *CLASSIFICATION_FIELDS)
+        name: type(type(field).__name__, (SharedField, type(field)), {})
+        for name, field in template.fields.items()
     }
-    return type("FileRowForm", (ImportRowForm,), {**fields, "file_lookups": True})
+    for name, field in template.fields.items():
+        field.__class__ = fields[name]
+    return type("FileRowForm", (ImportRowForm,), {**template.fields, "file_lookups": True})
 
 
 def comparable(name, value):
