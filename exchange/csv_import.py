@@ -210,10 +210,10 @@ def form_for_file(known):
     template = ImportRowForm(known=known)
     fields = {
         name: type(type(field).__name__, (SharedField, type(field)), {})
-        for name, field in template.fields.items()
+        for name, item in template.fields.items()
     }
-    for name, field in template.fields.items():
-        field.__class__ = fields[name]
+    for name, item in template.fields.items():
+        item.__class__ = fields[name]
     return type("FileRowForm", (ImportRowForm,), {**template.fields, "file_lookups": True})
 
 
