@@ -209,7 +209,7 @@ def form_for_file(known):
     is changed once built."""
     template = ImportRowForm(known=known)
     fields = {
-        name: type(type(field).__name__, (SharedField, type(field)), {})
+        name: type(type(item).__name__, (SharedField, type(item)), {})
         for name, item in template.fields.items()
     }
     for name, item in template.fields.items():
