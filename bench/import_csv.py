@@ -59,9 +59,10 @@ def csv_content(rows):
 
 def timed(function):
     with CaptureQueriesContext(connection) as queries:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = function()
         seconds = time.perf_counter() - start
+    print(f"  ({time.process_time() - cpu:.1f} s CPU in this process)")
     return result, seconds, len(queries)
 
 
@@ -85,6 +86,7 @@ def main():
             raise Rollback
     except Rollback:
         print("rolled back: the database is unchanged")
+    print("load average:", " ".join(f"{x:.1f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":
