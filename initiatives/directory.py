@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from territories.models import EpciKind, Kind, SizeClass, Territory
 
-from . import caching
+from . import caching, hours
 from .filters import NOT_FILTERING, Sort
 from .models import ActionLever, CollaborativePractice, LegalForm, Theme
 
@@ -98,6 +98,7 @@ class Directory:
             "filters-form",
             caching.version_for(self.scopes)[0],
             caching.raw_filter_key(self.filterset, exclude=("page",)),
+            hours.current_slot().isoformat(),  # the "open now" count changes with the time
         )
 
     @property
@@ -127,9 +128,12 @@ class Directory:
         def compute():
             counts = {name: without(name).count_by(field) for name, field in FACET_FIELDS.items()}
             counts["low_tech"] = without("low_tech").low_tech().count()
+            counts["open_now"] = without("open_now").open_at(slot).count()
             return counts
 
-        return caching.cached("facets", [self.results_key], compute, scopes=self.scopes)
+        slot = hours.current_slot()
+        parts = [self.results_key, slot.isoformat()]
+        return caching.cached("facets", parts, compute, scopes=self.scopes)
 
     def result_count(self):
         """How many results, cached like the facet counts (for the paginator)."""
@@ -183,13 +187,24 @@ class Directory:
                 ],
             )
         )
+        facets.append(
+            Facet(
+                "open_now",
+                pgettext_lazy("facet", "Opening hours"),
+                [
+                    FacetOption(
+                        "1", _("Open now"), all_counts["open_now"], bool(selected["open_now"])
+                    )
+                ],
+            )
+        )
         return facets
 
     def _selected_slugs(self, name):
         value = self.cleaned.get(name)
         if not value:
             return set()
-        if name == "low_tech":
+        if name in ("low_tech", "open_now"):
             return {"1"}
         return {getattr(v, "slug", v) for v in value}
 
@@ -218,6 +233,8 @@ class Directory:
             chips.append(self._chip(size_labels[value], "size_class", value))
         if data.get("low_tech"):
             chips.append(self._chip(pgettext_lazy("facet", "Low-tech"), "low_tech"))
+        if data.get("open_now"):
+            chips.append(self._chip(_("Open now"), "open_now"))
         if data.get("territory"):
             territory = data["territory"]
             chips.append(self._chip(f"{territory} ({territory.get_kind_display()})", "territory"))

@@ -144,6 +144,12 @@ function popupContent(properties) {
     note.textContent = labels()[key] || "";
     box.append(note);
   }
+  if (properties.stale) {
+    const stale = document.createElement("p");
+    stale.className = "popup-stale";
+    stale.textContent = labels().stale || "Not confirmed for a long time";
+    box.append(stale);
+  }
   if (properties.sample) {
     const mark = document.createElement("p");
     mark.className = "sample-mark sample-mark-small";
@@ -155,7 +161,7 @@ function popupContent(properties) {
 
 function pointIcon(properties) {
   return L.divIcon({
-    className: (properties.sample ? "marker marker-sample" : "marker") + ` marker-${properties.precision || "exact"}` + themeClasses(properties.theme),
+    className: (properties.sample ? "marker marker-sample" : "marker") + ` marker-${properties.precision || "exact"}` + (properties.stale ? " marker-stale" : "") + themeClasses(properties.theme),
     iconSize: [18, 18],
   });
 }
