@@ -4,7 +4,6 @@ import email
 import email.policy
 import re
 
-import pytest
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
 
@@ -32,9 +31,9 @@ def links_in(message):
     return re.findall(r"https?://\S+", body(message))
 
 
-@pytest.fixture
-def mailbox(settings):
-    """An SMTP server, and the site sending through it from the database task queue."""
+def smtp_mailbox(settings):
+    """An SMTP server, and the site sending through it from the database task queue (a
+    generator, for a test module's ``mailbox`` fixture)."""
     box = Mailbox()
     controller = Controller(box, hostname="127.0.0.1", port=SMTP_PORT)
     controller.start()
@@ -52,3 +51,15 @@ def mailbox(settings):
 
 def run_worker():
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+def form_data(response):
+    """What a form page shows, as a browser would send it back unchanged."""
+    form = response.context["form"]
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value in (None, "", False):
+            continue
+        data[name] = [str(v) for v in value] if isinstance(value, list) else value
+    return data
