@@ -34,9 +34,9 @@ REGION_ZONES = {
 # cache keys change four times an hour, not every second.
 SLOT_MINUTES = 15
 HELP_TEXT = gettext_lazy(
-    "Optional, in OpenStreetMap syntax, e.g. “%(example)s” (Mo Tu We Th Fr Sa Su, PH for "
-    "public holidays)."
-) % {"example": EXAMPLE}
+    "Optional, in OpenStreetMap syntax, e.g. “Mo-Fr 09:00-12:00,14:00-18:00; Sa 10:00-12:00; "
+    "PH off” (Mo Tu We Th Fr Sa Su, PH for public holidays)."
+)
 
 _POSITION = re.compile(r"--> \d+:(\d+)")
 
