@@ -211,6 +211,6 @@ def test_links_that_are_forged_expired_or_for_another_address_are_refused(
     Initiative.objects.filter(pk=old_entry.pk).update(contact_email="new@example.org")
     response = client.post(confirm)
     assert response.status_code == 400
-    assert "no longer works" in response.content.decode()
+    assert 'id="invalid-link"' in response.content.decode()
     old_entry.refresh_from_db()
     assert old_entry.confirmed_at < days_ago(399)
