@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "contributions",
     "curation",
     "exchange",
+    "freshness",
 ]
 
 MIDDLEWARE = [
@@ -289,6 +290,18 @@ SUBMISSION_RATE_LIMIT = int(os.environ.get("SUBMISSION_RATE_LIMIT", "10"))
 DUPLICATE_HINT_RATE_LIMIT = int(os.environ.get("DUPLICATE_HINT_RATE_LIMIT", "120"))
 DUPLICATE_HINT_RATE_WINDOW_SECONDS = 600
 SUBMISSION_MAX_DISTANCE_KM = 20
+
+# The site's own address, for links in e-mails sent outside a request (commands, tasks).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
+# Freshness (freshness/, docs/DEPLOY.md): an entry's people are asked whether it is still
+# accurate this many days after it was last confirmed; unconfirmed for this long, it is marked
+# as such on its page and faded on the map; the signed links in those e-mails expire after.
+FRESHNESS_REMIND_AFTER_DAYS = int(os.environ.get("FRESHNESS_REMIND_AFTER_DAYS", "365"))
+FRESHNESS_STALE_AFTER_DAYS = int(os.environ.get("FRESHNESS_STALE_AFTER_DAYS", "455"))
+FRESHNESS_LINK_MAX_AGE_DAYS = int(os.environ.get("FRESHNESS_LINK_MAX_AGE_DAYS", "60"))
+# Messages relayed to an initiative's people and "this is my initiative" links, per client
+# address per hour.
+CONTACT_RATE_LIMIT = int(os.environ.get("CONTACT_RATE_LIMIT", "5"))
 SUBMISSION_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 
 # The base map's tiles. OpenStreetMap's public servers forbid heavy use: production names its
