@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "initiatives",
     "contributions",
     "curation",
+    "alerts",
+    "embeds",
 ]
 
 MIDDLEWARE = [
@@ -280,6 +282,13 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ssemap <noreply@ssemap.localhost>")
 # Who is told about new submissions, besides the members of the curator group.
 CURATOR_EMAILS = env_list("CURATOR_EMAILS")
+
+# The site's address for links in mail sent outside a request (alert digests).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Alerts (alerts/): subscription attempts per address per hour; unconfirmed addresses are
+# deleted once their confirmation link has expired, after ALERT_CONFIRM_DAYS.
+ALERT_RATE_LIMIT = int(os.environ.get("ALERT_RATE_LIMIT", "10"))
+ALERT_CONFIRM_DAYS = int(os.environ.get("ALERT_CONFIRM_DAYS", "7"))
 
 # Public submission form: attempts (initiatives + corrections, valid or not) per client address
 # per hour, how far from the commune's centre the pin may be, and the largest image accepted.
