@@ -100,8 +100,7 @@ def enqueue_digest(subscription, initiatives, total):
         context = {
             "view": describe(subscription),
             "initiatives": [
-                (i, links.site_url("initiatives:detail", subscription, i.slug))
-                for i in initiatives
+                (i, links.site_url("initiatives:detail", subscription, i.slug)) for i in initiatives
             ],
             "more": total - len(initiatives),
             "view_url": view_url,

@@ -103,5 +103,3 @@ def builder(request):
         "view_url": Directory(filterset, reverse("initiatives:list")).url_for(QueryDict(query)),
     }
     return render(request, "embeds/builder.html", context)
-
-

@@ -32,7 +32,10 @@ def test_the_feed_of_a_filtered_view_lists_its_published_initiatives_newest_firs
     assert not feed.bozo, feed.bozo_exception
     assert feed.version == "atom10"
     # The pending initiative (city, food) is never in it; the newest comes first.
-    assert [entry.title for entry in feed.entries] == ["Épicerie du hameau", "Atelier de réparation"]
+    assert [entry.title for entry in feed.entries] == [
+        "Épicerie du hameau",
+        "Atelier de réparation",
+    ]
     assert "Alimentation" in feed.feed.title
     assert feed.feed.link == "http://testserver/initiatives/?theme=alimentation"
     first = feed.entries[0]
@@ -76,6 +79,6 @@ def test_the_directory_page_links_its_own_feed(client, world):
     page = client.get("/initiatives/?theme=alimentation&page=1").content.decode()
     assert (
         '<link rel="alternate" type="application/atom+xml" title="Les nouvelles initiatives de '
-        "cette vue (flux Atom)\" href=\"/alerts/feed.atom?theme=alimentation" in page
+        'cette vue (flux Atom)" href="/alerts/feed.atom?theme=alimentation' in page
     )
     assert 'href="/alerts/subscribe/?theme=alimentation' in page
