@@ -23,6 +23,8 @@ from initiatives.filters import InitiativeFilterSet
 from .forms import EmbedForm
 
 EMBED_PAGE_SIZE = 20
+# Results within this many degrees across are framed by the map; wider, France is shown.
+COMPACT_DEGREES = 12
 # The embed's own parameters, beside the FilterSet's.
 OWN = ("show", "height")
 
@@ -75,12 +77,30 @@ def embed(request):
         "show": show,
         "rows": rows,
         "count": directory.result_count(),
-        "bounds_json": json.dumps(directory.bounds()),
+        "bounds_json": json.dumps(_bounds(directory)),
         "filter_query": query,
         "full_url": directory.url_for(QueryDict(query)),
         "map_data_url": reverse("initiatives:map-data"),
     }
     return render(request, "embeds/embed.html", context)
+
+
+def _bounds(directory):
+    """Where the map looks first: the directory's own choice (a territory, an area), else the
+    results when they lie close together (a theme found in one region); results spread over
+    mainland France and overseas keep the map's view of France, with its overseas switch."""
+    bounds = directory.bounds()
+    if bounds or not directory.has_filters:
+        return bounds
+    box = caching.cached(
+        "embed-bounds",
+        [directory.results_key],
+        directory.results.bounds,
+        scopes=directory.scopes,
+    )
+    if box and box.east - box.west <= COMPACT_DEGREES and box.north - box.south <= COMPACT_DEGREES:
+        return box.as_leaflet_bounds()
+    return None
 
 
 @require_GET
