@@ -8,6 +8,7 @@ class SubscribeForm(forms.Form):
     email = forms.EmailField(
         label=_("Your e-mail"),
         max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("Used only to send this alert; deleted as soon as you unsubscribe."),
     )
     frequency = forms.ChoiceField(

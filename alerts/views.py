@@ -10,12 +10,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from contributions.ratelimit import allow
 from initiatives import caching
-from initiatives.api import bad_request
+from initiatives.api import bad_request, http_cached
 from initiatives.filters import NOT_FILTERING
 
 from . import digests, links
@@ -25,20 +26,38 @@ from .models import Subscription
 from .query import canonical_query, view_filterset
 
 
+def _feed_request(request):
+    """The feed's FilterSet, built once per request for the validators and the view."""
+    if not hasattr(request, "_alerts_feed"):
+        request._alerts_feed = view_filterset(request.GET)
+    return request._alerts_feed
+
+
+def _feed_key(request):
+    """``(key, scopes)`` of a valid feed request (for its ETag and Last-Modified), else None."""
+    filterset = _feed_request(request)
+    if not filterset.is_valid():
+        return None
+    return caching.filter_key(filterset, exclude=NOT_FILTERING), caching.filter_scopes(filterset)
+
+
 @require_GET
+@http_cached(_feed_key)
 def feed(request):
-    """The Atom feed of the view's newest published initiatives (cached with the directory)."""
-    filterset = view_filterset(request.GET)
+    """The Atom feed of the view's newest published initiatives: cached on the view's data,
+    and answered 304 to a feed reader whose copy is current."""
+    filterset = _feed_request(request)
     if not filterset.is_valid():
         return bad_request(filterset.form)
-    query = canonical_query(filterset)
+    key, scopes = _feed_key(request)
     text = caching.cached(
         "alerts-feed",
-        [caching.filter_key(filterset, exclude=NOT_FILTERING), request.build_absolute_uri("/")],
-        lambda: atom_feed(request, filterset, query),
-        scopes=caching.filter_scopes(filterset),
+        [key, request.build_absolute_uri("/")],
+        lambda: atom_feed(request, filterset, canonical_query(filterset)),
+        scopes=scopes,
     )
     response = HttpResponse(text, content_type="application/atom+xml; charset=utf-8")
+    patch_vary_headers(response, ("Accept-Language",))
     return caching.revalidate(response)
 
 

@@ -82,3 +82,29 @@ def test_the_directory_page_links_its_own_feed(client, world):
         'cette vue (flux Atom)" href="/alerts/feed.atom?theme=alimentation' in page
     )
     assert 'href="/alerts/subscribe/?theme=alimentation' in page
+
+
+def test_a_feed_reader_polling_a_current_copy_gets_a_304_until_something_is_published(
+    client, world
+):
+    first = client.get(f"{FEED}?theme=alimentation")
+    assert first["Cache-Control"] == "public, no-cache"
+    validators = {"if-none-match": first["ETag"], "if-modified-since": first["Last-Modified"]}
+    assert client.get(f"{FEED}?theme=alimentation", headers=validators).status_code == 304
+    # Another view of the same data has its own validator.
+    assert client.get(f"{FEED}?theme=mobilite", headers=validators).status_code == 200
+
+    InitiativeFactory(name="Cantine solidaire", commune=world.city, themes=[world.food])
+    again = client.get(f"{FEED}?theme=alimentation", headers=validators)
+    assert again.status_code == 200
+    assert feedparser.parse(again.content).entries[0].title == "Cantine solidaire"
+
+
+def test_a_cached_feed_costs_a_few_primary_key_lookups(
+    client, world, django_assert_max_num_queries
+):
+    client.get(f"{FEED}?territory=metropole-test&theme=alimentation")
+    # The FilterSet reads the territory and the theme, the cache key its scoped version.
+    with django_assert_max_num_queries(4):
+        response = client.get(f"{FEED}?territory=metropole-test&theme=alimentation")
+    assert response.status_code == 200
