@@ -108,6 +108,10 @@ def _ask_confirmation(request, data, query):
                 )
         except IntegrityError:  # the same address and view, asked at the same moment
             subscription = Subscription.objects.get(email=email, query=query)
+        if created and _too_many_pending(email):
+            # Someone is asking for many views in another's name: that mailbox hears no more.
+            subscription.delete()
+            return
         if not created and subscription.confirmed_at is None:
             # Asked again: the new link lives its full time, and so does the address.
             Subscription.objects.filter(pk=subscription.pk).update(
@@ -115,6 +119,11 @@ def _ask_confirmation(request, data, query):
             )
             subscription.language = request.LANGUAGE_CODE
         digests.enqueue_confirmation(subscription, data["frequency"])
+
+
+def _too_many_pending(email):
+    pending = Subscription.objects.filter(email=email, confirmed_at__isnull=True)
+    return pending.count() > settings.ALERT_PENDING_PER_ADDRESS
 
 
 def subscribe_done(request):

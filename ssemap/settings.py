@@ -289,6 +289,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # deleted once their confirmation link has expired, after ALERT_CONFIRM_DAYS.
 ALERT_RATE_LIMIT = int(os.environ.get("ALERT_RATE_LIMIT", "10"))
 ALERT_CONFIRM_DAYS = int(os.environ.get("ALERT_CONFIRM_DAYS", "7"))
+# Unconfirmed alerts one address may have: beyond, nothing more is sent to it (no mail bombing
+# of someone else's mailbox from many connections).
+ALERT_PENDING_PER_ADDRESS = 3
 
 # Public submission form: attempts (initiatives + corrections, valid or not) per client address
 # per hour, how far from the commune's centre the pin may be, and the largest image accepted.

@@ -153,3 +153,16 @@ def test_a_digest_speaks_the_subscribers_language(old_world, send):
     assert message.subject == "1 new initiative in your ssemap alert"
     assert "http://127.0.0.1:8000/en/initiatives/" in message.body
     assert "/en/alerts/unsubscribe/" in message.extra_headers["List-Unsubscribe"]
+
+
+def test_nobody_can_fill_someone_elses_mailbox_with_confirmations(client, world, send, settings):
+    settings.ALERT_RATE_LIMIT = 100  # as if from many connections
+    views = ["theme=alimentation", "theme=mobilite", "low_tech=1", "legal_form=scic", "q=vélo"]
+    for query in views:
+        assert send(subscribe, client, query, email="victim@example.org").status_code == 302
+    assert len(mail.outbox) == settings.ALERT_PENDING_PER_ADDRESS
+    assert Subscription.objects.count() == settings.ALERT_PENDING_PER_ADDRESS
+    # Once confirmed (so wanted), more views may be followed.
+    Subscription.objects.update(confirmed_at=timezone.now(), digest_since=timezone.now())
+    assert send(subscribe, client, "theme=habitat-energie", email="victim@example.org")
+    assert len(mail.outbox) == settings.ALERT_PENDING_PER_ADDRESS + 1

@@ -99,3 +99,10 @@ def test_a_bad_builder_query_is_a_400(client, world):
     assert response.status_code == 400
     text = response.content.decode()
     assert "Territoire inconnu." in text and "La hauteur doit être" in text
+
+
+def test_an_embed_speaks_the_language_of_its_address(client, world):
+    text = client.get("/en/embed/?theme=alimentation").content.decode()
+    assert '<html lang="en">' in text and "Food" in text and "2 initiatives" in text
+    builder = client.get("/en/embed-this-map/?theme=alimentation").content.decode()
+    assert "http://testserver/en/embed/?theme=alimentation&amp;show=both" in builder
