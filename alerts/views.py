@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -24,6 +25,8 @@ from .feeds import atom_feed
 from .forms import SubscribeForm
 from .models import Subscription
 from .query import canonical_query, view_filterset
+
+QUERY_MAX_LENGTH = Subscription._meta.get_field("query").max_length
 
 
 def _feed_request(request):
@@ -73,6 +76,9 @@ def subscribe(request):
     if not filterset.is_valid():
         return render(request, template, {"errors": _errors(filterset)}, status=400)
     query = canonical_query(filterset)
+    if len(query) > QUERY_MAX_LENGTH:
+        errors = [_("This view has too many filters to be followed: remove some of them.")]
+        return render(request, template, {"errors": errors}, status=400)
     context = {
         "view": digests.describe(filterset),
         "query": query,
@@ -107,7 +113,7 @@ def _ask_confirmation(request, data, query):
                     defaults={"frequency": data["frequency"], "language": request.LANGUAGE_CODE},
                 )
         except IntegrityError:  # the same address and view, asked at the same moment
-            subscription = Subscription.objects.get(email=email, query=query)
+            subscription, created = Subscription.objects.get(email=email, query=query), False
         if created and _too_many_pending(email):
             # Someone is asking for many views in another's name: that mailbox hears no more.
             subscription.delete()

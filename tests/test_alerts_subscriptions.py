@@ -12,7 +12,7 @@ from alerts import links
 from alerts.digests import send_digests
 from alerts.models import Frequency, Subscription
 from initiatives.models import Initiative
-from tests.factories import InitiativeFactory
+from tests.factories import InitiativeFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +166,12 @@ def test_nobody_can_fill_someone_elses_mailbox_with_confirmations(client, world,
     Subscription.objects.update(confirmed_at=timezone.now(), digest_since=timezone.now())
     assert send(subscribe, client, "theme=habitat-energie", email="victim@example.org")
     assert len(mail.outbox) == settings.ALERT_PENDING_PER_ADDRESS + 1
+
+
+def test_a_view_too_long_to_store_is_refused_with_a_reason(client, world):
+    themes = [ThemeFactory(slug=f"un-theme-au-nom-assez-long-{n:02d}") for n in range(70)]
+    query = "&".join(f"theme={theme.slug}" for theme in themes)
+    response = subscribe(client, query)
+    assert response.status_code == 400
+    assert "trop de filtres" in response.content.decode()
+    assert not Subscription.objects.exists()
