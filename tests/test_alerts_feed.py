@@ -108,3 +108,12 @@ def test_a_cached_feed_costs_a_few_primary_key_lookups(
     with django_assert_max_num_queries(4):
         response = client.get(f"{FEED}?territory=metropole-test&theme=alimentation")
     assert response.status_code == 200
+
+
+def test_the_feed_speaks_the_language_of_its_address(client, world):
+    feed = read(client, "theme=alimentation").feed
+    english = feedparser.parse(client.get(f"/en{FEED}?theme=alimentation").content).feed
+    assert feed.title == "Nouvelles initiatives — Alimentation"
+    assert english.title == "New initiatives — Food"
+    assert english.link == "http://testserver/en/initiatives/?theme=alimentation"
+    assert english.language == "en"

@@ -175,3 +175,26 @@ def test_a_view_too_long_to_store_is_refused_with_a_reason(client, world):
     assert response.status_code == 400
     assert "trop de filtres" in response.content.decode()
     assert not Subscription.objects.exists()
+
+
+def test_a_monthly_digest_is_due_a_calendar_month_later_and_a_daily_run_may_be_early():
+    from datetime import datetime
+
+    from alerts.digests import DUE_MARGIN, add_month, next_due
+
+    tz = timezone.get_current_timezone()
+    assert add_month(datetime(2027, 1, 31, 7, tzinfo=tz)) == datetime(2027, 2, 28, 7, tzinfo=tz)
+    assert add_month(datetime(2026, 12, 15, tzinfo=tz)) == datetime(2027, 1, 15, tzinfo=tz)
+    weekly = Subscription(frequency="weekly", digest_since=datetime(2027, 3, 1, 7, tzinfo=tz))
+    assert next_due(weekly) == datetime(2027, 3, 8, 7, tzinfo=tz)
+    assert timedelta(days=1) > DUE_MARGIN  # never two digests from two daily runs
+
+
+def test_a_daily_run_a_little_earlier_than_last_week_still_sends(old_world, send):
+    confirmed()
+    # Last week's run was at 07:00:30; today's starts at 07:00:05.
+    Subscription.objects.update(
+        digest_since=timezone.now() - timedelta(days=7) + timedelta(seconds=25)
+    )
+    InitiativeFactory(name="Cantine solidaire", commune=old_world.city, themes=[old_world.food])
+    assert send(send_digests) == 1

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import shot
+from tests.browser.conftest import axe_violations, shot
 from tests.browser.data import directory_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -113,3 +113,10 @@ def test_a_page_that_is_not_an_embed_refuses_to_be_framed(site, data, partner, p
         problems.console_errors
     )
     shot(page, "non-embed-refused")
+
+
+def test_the_embed_is_accessible(site, data, page, problems):
+    page.goto(f"{site}/embed/?theme=alimentation")
+    expect(page.locator(".card").first).to_be_visible()
+    assert axe_violations(page) == []
+    problems.assert_none()
