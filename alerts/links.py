@@ -53,7 +53,7 @@ def read_unsubscribe_token(token):
 
 def absolute(path):
     """A link in mail sent outside any request: on the site's public address (SITE_URL)."""
-    return settings.SITE_URL + path
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def site_url(viewname, subscription, *args, query=""):
