@@ -9,6 +9,7 @@ nothing due and sends nothing twice.
 
 import calendar
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -107,9 +108,12 @@ def enqueue_digest(subscription, initiatives, total):
             "unsubscribe_url": unsubscribe_url,
         }
         # RFC 2369 and RFC 8058: mail programs show an "unsubscribe" button that POSTs here.
+        # RFC 2919 and 3834: mail programs can file the digests, and never answer them.
         headers = {
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": f"ssemap alerts <alerts.{urlsplit(settings.SITE_URL).hostname}>",
+            "Auto-Submitted": "auto-generated",
         }
         _enqueue(subscription, subject, "alerts/emails/digest.txt", context, headers)
 

@@ -109,6 +109,8 @@ def test_subscribe_confirm_publish_digest_unsubscribe(client, old_world, mailbox
     assert "Atelier de réparation" not in body  # published long before the subscription
     unsubscribe_url = digest["List-Unsubscribe"].strip("<>")
     assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert digest["List-Id"] == "ssemap alerts <alerts.alerts.example>"
+    assert digest["Auto-Submitted"] == "auto-generated"
     assert unsubscribe_url in body
 
     # The mail program's one-click unsubscribe: a POST, no page, no token but the link's.
