@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "curation",
     "alerts",
     "embeds",
+    "exchange",
 ]
 
 MIDDLEWARE = [
