@@ -50,6 +50,8 @@ urlpatterns += i18n_patterns(
     path("", include("initiatives.urls")),
     path("levers/", include("initiatives.lever_urls")),
     path("", include("territories.urls")),
+    path("", include("alerts.urls")),
+    path("", include("embeds.urls")),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
     prefix_default_language=False,
 )

@@ -3,11 +3,17 @@
 import email
 import email.policy
 import re
+import socket
 
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
 
-SMTP_PORT = 8103  # this branch's port
+
+def free_port():
+    """A port nothing listens on now (so two test runs on one machine never collide)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class Mailbox:
@@ -35,13 +41,14 @@ def smtp_mailbox(settings):
     """An SMTP server, and the site sending through it from the database task queue (a
     generator, for a test module's ``mailbox`` fixture)."""
     box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=SMTP_PORT)
+    port = free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
     controller.start()
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": SMTP_PORT, "timeout": 2},
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 2},
         }
     }
     settings.SITE_URL = "http://testserver"
