@@ -98,7 +98,8 @@ class PartnerInitiativeForm(InitiativeFieldsForm):
         error_messages={"invalid_choice": _("Unknown legal form.")},
     )
 
-    MULTIPLE = ("themes", "practices", "low_tech_qualities")
+    # Fields of several values: lists of texts in the JSON (a single text is one value).
+    MULTIPLE = ("themes", "practices", "low_tech_qualities", "areas_served")
 
     class Meta(InitiativeFieldsForm.Meta):
         pass
@@ -108,8 +109,8 @@ class PartnerInitiativeForm(InitiativeFieldsForm):
         publishes it (curation/moderation.py)."""
         initiative = super().save(commit=False)
         initiative.status = Status.PENDING
-        initiative.source = Source.SUBMISSION
-        initiative.source_reference = partner.name
+        initiative.source = Source.PARTNER
+        initiative.source_name = partner.name
         initiative.submitter_name = partner.name[:120]
         initiative.submitter_email = partner.contact_email
         initiative.save()

@@ -42,6 +42,7 @@ EXAMPLE = {
     "longitude": -4.49,
     "website": "https://repair.example.org",
     "contact_email": "contact@repair.example.org",
+    "opening_hours": "Sa 10:00-12:30",
     "year_started": 2019,
 }
 UNAUTHORISED = OpenApiResponse(

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from initiatives.licences import Licence
 from initiatives.models import LeverFamily, LocationPrecision, Source, Status
 from territories.models import EpciKind, Kind, SizeClass
 
@@ -30,17 +31,28 @@ class InitiativeSerializer(serializers.Serializer):
     epci = serializers.CharField(allow_blank=True)
     department = serializers.CharField(allow_blank=True)
     region = serializers.CharField(allow_blank=True)
+    areas_served = slugs(_("Slugs of the territories it serves beyond its commune."))
     address = serializers.CharField(allow_blank=True)
     latitude = serializers.FloatField(min_value=-90, max_value=90)
     longitude = serializers.FloatField(min_value=-180, max_value=180)
     location_precision = serializers.ChoiceField(choices=LocationPrecision.choices)
     website = serializers.CharField(allow_blank=True)
-    contact_email = serializers.CharField(allow_blank=True)
     contact_phone = serializers.CharField(allow_blank=True)
+    opening_hours = serializers.CharField(
+        allow_blank=True, help_text=_("OpenStreetMap opening_hours syntax.")
+    )
     year_started = serializers.IntegerField(allow_null=True)
     source = serializers.ChoiceField(choices=Source.choices)
     source_reference = serializers.CharField(allow_blank=True)
+    source_name = serializers.CharField(allow_blank=True)
+    source_identifier = serializers.CharField(allow_blank=True)
+    licence = serializers.ChoiceField(
+        choices=Licence.choices, help_text=_("Each record keeps the licence of its source.")
+    )
     updated_at = serializers.CharField(help_text=_("ISO 8601."))
+    confirmed_at = serializers.CharField(
+        help_text=_("ISO 8601: when its people last said it is accurate.")
+    )
     url = serializers.URLField(help_text=_("Its public page."))
 
 
@@ -148,10 +160,21 @@ class PartnerInitiativeSerializer(serializers.Serializer):
     commune = serializers.CharField(
         help_text=_("Its commune: INSEE code (29197) or name and department (Plouhinec (29)).")
     )
+    areas_served = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text=_("Only if it serves more than its commune: territories (slug, code or name)."),
+    )
     address = serializers.CharField(max_length=250, required=False)
     latitude = serializers.FloatField(min_value=-90, max_value=90, required=False)
     longitude = serializers.FloatField(min_value=-180, max_value=180, required=False)
     website = serializers.URLField(required=False)
-    contact_email = serializers.EmailField(required=False)
+    contact_email = serializers.EmailField(
+        required=False,
+        help_text=_("Private: never shown; visitors write through the page's form."),
+    )
     contact_phone = serializers.CharField(max_length=30, required=False)
+    opening_hours = serializers.CharField(
+        required=False, help_text=_("OpenStreetMap opening_hours syntax.")
+    )
     year_started = serializers.IntegerField(min_value=1800, required=False)

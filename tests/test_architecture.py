@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("initiatives", "territories", "contributions", "curation", "opendata", "ssemap")
+APPS = ("initiatives", "territories", "contributions", "curation", "exchange", "opendata", "ssemap")
 MAX_MODULE_LINES = 500
 
 

@@ -6,7 +6,7 @@ from django.core import mail
 from django.test import override_settings
 
 from curation.moderation import transition
-from initiatives.models import Initiative, Status
+from initiatives.models import Initiative, Source, Status
 from opendata.models import Partner, PartnerSubmission, PartnerToken
 from tests.factories import CommuneFactory, DepartmentFactory, InitiativeFactory, ThemeFactory
 
@@ -113,6 +113,7 @@ def test_a_sent_initiative_is_pending_and_never_public_until_a_curator_publishes
     assert stored.status == Status.PENDING
     assert list(stored.themes.all()) == [theme] and stored.low_tech
     assert stored.submitter_email == partner.contact_email
+    assert (stored.source, stored.source_name) == (Source.PARTNER, partner.name)
     link = PartnerSubmission.objects.get()
     assert (link.partner, link.initiative, link.pk) == (partner, stored, body["id"])
     assert [m.to for m in mail.outbox] == [["curators@example.org"]]
