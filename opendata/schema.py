@@ -9,17 +9,30 @@ from drf_spectacular.utils import extend_schema_field
 
 from initiatives.filters import InitiativeFilterSet
 
-# No "example" key: Swagger UI would fill the three in at once, and a place, an area and a
-# territory together rarely hold anything.
+# Name → (type, explanation). No "example" key: Swagger UI would fill them in at once, and a
+# place, an area and a territory together rarely hold anything.
 DIRECTORY_PARAMETERS = {
-    "bbox": _("west,south,east,north in degrees (WGS 84), for example 2.2,48.8,2.5,48.9."),
-    "near": _(
-        "a commune (INSEE code, slug, or name and department) or a position "
-        "latitude,longitude; with sort=distance, the nearest first. For example 69123."
+    "open_now": (
+        "boolean",
+        _("true: only the initiatives open at this moment, by their opening hours."),
     ),
-    "territory": _(
-        "the slug of a region, department, intercommunality or commune "
-        "(/api/v1/territories/), for example metropole-de-lyon."
+    "bbox": (
+        "string",
+        _("west,south,east,north in degrees (WGS 84), for example 2.2,48.8,2.5,48.9."),
+    ),
+    "near": (
+        "string",
+        _(
+            "a commune (INSEE code, slug, or name and department) or a position "
+            "latitude,longitude; with sort=distance, the nearest first. For example 69123."
+        ),
+    ),
+    "territory": (
+        "string",
+        _(
+            "the slug of a region, department, intercommunality or commune "
+            "(/api/v1/territories/), for example metropole-de-lyon."
+        ),
     ),
 }
 
@@ -34,10 +47,11 @@ class DirectoryFilters(DjangoFilterExtension):
         # On a copy: describing a filter builds its form field, which the filter then keeps,
         # with the messages of that moment and language; every later FilterSet would copy it.
         filter_field = copy.deepcopy(filter_field)
-        explanation = DIRECTORY_PARAMETERS.get(field_name)
-        if explanation and issubclass(filterset_class, InitiativeFilterSet):
+        known = DIRECTORY_PARAMETERS.get(field_name)
+        if known and issubclass(filterset_class, InitiativeFilterSet):
+            kind, explanation = known
             schema = {
-                "type": "string",
+                "type": kind,
                 "description": _("%(label)s: %(explanation)s")
                 % {"label": filter_field.label, "explanation": explanation},
             }
