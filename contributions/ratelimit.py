@@ -28,9 +28,10 @@ def client_address(request):
     return (client_ip(request) or "unknown")[:64]
 
 
-def allow(request, scope, limit, window_seconds=RATE_WINDOW_SECONDS):
-    """Record one attempt of ``scope`` from the request's address; False beyond ``limit``."""
-    address = client_address(request)
+def allow(request, scope, limit, window_seconds=RATE_WINDOW_SECONDS, client=None):
+    """Record one attempt of ``scope`` from the request's address (or ``client``, an API
+    token's id for instance); False beyond ``limit``."""
+    address = client or client_address(request)
     now = timezone.now()
     recent = Attempt.objects.filter(
         scope=scope, address=address, at__gt=now - timedelta(seconds=window_seconds)
@@ -45,8 +46,29 @@ def allow(request, scope, limit, window_seconds=RATE_WINDOW_SECONDS):
     return recent.count() <= limit
 
 
+def retry_after(request, scope, window_seconds=RATE_WINDOW_SECONDS, client=None):
+    """Seconds until the oldest attempt of the window leaves it (for ``Retry-After``)."""
+    address = client or client_address(request)
+    now = timezone.now()
+    oldest = (
+        Attempt.objects.filter(
+            scope=scope, address=address, at__gt=now - timedelta(seconds=window_seconds)
+        )
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if oldest is None:
+        return 1
+    return max(1, int((oldest + timedelta(seconds=window_seconds) - now).total_seconds()) + 1)
+
+
 def max_window():
-    return max(RATE_WINDOW_SECONDS, settings.DUPLICATE_HINT_RATE_WINDOW_SECONDS)
+    return max(
+        RATE_WINDOW_SECONDS,
+        settings.DUPLICATE_HINT_RATE_WINDOW_SECONDS,
+        settings.API_RATE_WINDOW_SECONDS,
+    )
 
 
 def allow_submission(request):

@@ -10,7 +10,7 @@ every word must begin a word of the text (``répar`` finds « réparation »), `
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import CharField, F, FloatField, Func
+from django.db.models import CharField, F, FloatField, Func, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
@@ -71,7 +71,9 @@ def fts_query(text):
 def _search_sqlite(queryset, text):
     query = fts_query(fold_for_fts(text))
     if not query:
-        return queryset.none() if text.strip() else queryset
+        # Punctuation alone matches nothing; the results keep a rank, which relevance sorts on.
+        found = queryset.none() if text.strip() else queryset
+        return found.annotate(rank=Value(0.0, output_field=FloatField()))
     table = queryset.model._meta.db_table
     matches = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query])
     # bm25 is lower for better matches: its opposite orders like PostgreSQL's rank.

@@ -98,6 +98,11 @@ INSTALLED_APPS = [
     "embeds",
     "exchange",
     "freshness",
+    "opendata",
+    # The API v1's views and its OpenAPI schema (opendata/), Swagger UI served from our static.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -301,6 +306,11 @@ SUBMISSION_RATE_LIMIT = int(os.environ.get("SUBMISSION_RATE_LIMIT", "10"))
 # Duplicate hints (/api/duplicates/), asked as one types: per address per window.
 DUPLICATE_HINT_RATE_LIMIT = int(os.environ.get("DUPLICATE_HINT_RATE_LIMIT", "120"))
 DUPLICATE_HINT_RATE_WINDOW_SECONDS = 600
+# The API v1 (opendata/): requests per client (address, or partner token) per window; writes
+# (partners' submissions) counted apart.
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "600"))
+API_WRITE_RATE_LIMIT = int(os.environ.get("API_WRITE_RATE_LIMIT", "100"))
+API_RATE_WINDOW_SECONDS = 600
 SUBMISSION_MAX_DISTANCE_KM = 20
 
 # Freshness (freshness/, docs/DEPLOY.md): an entry's people are asked whether it is still
@@ -418,3 +428,14 @@ LOGGING = {
 # SQLite ignores the non-key columns of covering indexes (initiatives.FacetTally): the index is
 # still made there, and the covering part is for PostgreSQL, the database in production.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+# The API v1 (opendata/): each view sets its parsers, renderers, authentication and rate limit;
+# only the schema generator and the documentation's settings are global.
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ssemap API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}

@@ -32,6 +32,8 @@ def curator_login(request):
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    # The API v1 (opendata/): versioned, outside the language prefixes (Accept-Language).
+    path("api/v1/", include("opendata.urls")),
     # Browsers ask for /favicon.ico whatever the page says.
     # Open-data formats and the DCAT catalogue: no language prefix (exchange/urls.py).
     path("", include("exchange.urls")),

@@ -4,7 +4,18 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("initiatives", "territories", "contributions", "curation", "exchange", "ssemap")
+APPS = (
+    "initiatives",
+    "territories",
+    "contributions",
+    "curation",
+    "exchange",
+    "opendata",
+    "freshness",
+    "alerts",
+    "embeds",
+    "ssemap",
+)
 MAX_MODULE_LINES = 500
 
 

@@ -39,6 +39,7 @@ def test_the_main_public_pages_are_valid_html(client, world, tmp_path):
         "territory": "/territories/petiteville/",
         "levers": "/levers/",
         "about": "/about/",
+        "api-docs": "/api/v1/docs/",
         "submit": "/initiatives/submit/",
         "english": "/en/initiatives/",
         "not-found": "/no-such-page/",
