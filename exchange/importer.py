@@ -12,7 +12,7 @@ the created and updated ones in one transaction, in bulk: all of them or none.
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
@@ -22,7 +22,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from contributions.forms import refuse_markup
 from initiatives.duplicates import SIMILARITY_THRESHOLD, similarity
 from initiatives.geo import grid_position
-from initiatives.licences import Licence
+from initiatives.licences import Licence, may_relabel
 from initiatives.models import Initiative, LocationPrecision, Source, Status
 from ssemap.text import has_control_characters, plain_text
 
@@ -275,10 +275,30 @@ def place(initiative, values):
     initiative.tile_x, initiative.tile_y = grid_position(initiative.latitude, initiative.longitude)
 
 
+class ImportConflict(Exception):
+    """Another write took a slug or an identifier of the plan since its preview: nothing of the
+    file was written."""
+
+
 def commit(result, *, by=None, file_name=""):
-    """Write the created and updated rows of ``result`` in one transaction; an :class:`ImportRun`."""
+    """Write the created and updated rows of ``result`` in one transaction; an :class:`ImportRun`.
+
+    Raises :class:`ImportConflict` when the database refuses the plan (another import of the
+    same source, or a new initiative taking a slug, since the preview)."""
     if result.file_errors:
         raise ValueError("A plan with file errors cannot be committed.")
+    try:
+        return _write(result, by, file_name)
+    except IntegrityError as error:
+        raise ImportConflict(
+            gettext(
+                "Another import or initiative wrote some of these records since the preview: "
+                "nothing was imported. Preview the file again."
+            )
+        ) from error
+
+
+def _write(result, by, file_name):
     now = timezone.now()
     reason = f"import {result.format}: {result.source_name}"[:100]
     links = Initiative.themes.through
@@ -311,7 +331,8 @@ def commit(result, *, by=None, file_name=""):
         for row in changed:
             place(row.instance, row.values)
             row.instance.refreshed_at = row.instance.updated_at = now
-            row.instance.licence = result.licence
+            if may_relabel(row.instance.licence, result.licence):  # ODbL stays ODbL
+                row.instance.licence = result.licence
             updated.append(row.instance)
         bulk_update_with_history(
             updated,

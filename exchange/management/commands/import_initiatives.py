@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from initiatives.licences import Licence
 
 from ...formats import FORMATS, read
-from ...importer import commit, plan, summary_text
+from ...importer import ImportConflict, commit, plan, summary_text
 
 
 class Command(BaseCommand):
@@ -65,7 +65,10 @@ class Command(BaseCommand):
         if not options["commit"]:
             self.stdout.write("Preview only: nothing written (add --commit to import).")
             return
-        run = commit(result, file_name=path.name)
+        try:
+            run = commit(result, file_name=path.name)
+        except ImportConflict as error:
+            raise CommandError(str(error)) from None
         self.stdout.write(
             self.style.SUCCESS(f"Imported: {run.created} created, {run.updated} updated.")
         )
