@@ -90,5 +90,9 @@ class Migration(migrations.Migration):
             model_name='initiative',
             constraint=models.UniqueConstraint(condition=models.Q(('source_identifier', ''), _negated=True), fields=('source_name', 'source_identifier'), name='initiative_source_identifier_unique'),
         ),
+        migrations.AddIndex(
+            model_name='initiative',
+            index=models.Index(condition=models.Q(('licence', 'etalab-2.0'), _negated=True), fields=['licence', 'status'], name='initiative_other_licence'),
+        ),
         migrations.RunPython(provenance_of_existing_rows, migrations.RunPython.noop),
     ]
