@@ -143,11 +143,15 @@ def check(record, communes, themes):
     """A record → a :class:`Row`: ``create`` with its values, or ``rejected`` with reasons."""
     row = Row(record.line, record.identifier.strip(), record.name.strip())
     row.reasons.extend(gettext("Unreadable value: %s") % p for p in record.problems)
-    summary = record.summary or Truncator(plain_text(record.description)).chars(300)
-    data = {
-        **{name: getattr(record, name) for name in FIELDS if name != "summary"},
-        "summary": summary,
-    }
+    data = {name: getattr(record, name) for name in FIELDS}
+    # Sources have one text or two: a long first text is cut for the summary and kept whole
+    # as the description when there is none.
+    summary_limit = Initiative._meta.get_field("summary").max_length
+    if len(record.summary) > summary_limit and not record.description:
+        data["description"] = record.summary
+    data["summary"] = Truncator(plain_text(record.summary or record.description)).chars(
+        summary_limit
+    )
     data = {k: ("" if v is None else v) for k, v in data.items()}
     if any(has_control_characters(str(v)) for v in data.values()):
         row.reasons.append(gettext("A value holds control characters."))

@@ -225,3 +225,17 @@ def test_a_commit_refused_by_the_database_writes_nothing_and_says_why(samples_wo
         commit(second)
     assert Initiative.objects.filter(source_name="Transiscope").count() == 3
     assert ImportRun.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_long_text_becomes_a_short_summary_and_the_whole_description():
+    ThemeFactory(slug="culture", name_fr="Culture", name_en="Culture")
+    CommuneFactory(code="63113", name="Clermont-Ferrand")
+    text = "Un ciné-club associatif. " * 30  # 750 characters, a GoGoCarto “description”
+    record = Record(1, "c1", name="Ciné-club", summary=text, insee="63113", themes=["Culture"])
+
+    [row] = plan([record], format="gogocarto", source_name="s").rows
+
+    assert row.action == "create", row.reasons
+    assert len(row.values["summary"]) == 300 and row.values["summary"].endswith("…")
+    assert row.values["description"] == text.strip()
