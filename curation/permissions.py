@@ -30,6 +30,10 @@ CURATOR_PERMISSIONS = {
         "territory": ["view", "change"],  # programmes and levers only (see TerritoryAdmin)
         "programme": ["view", "add", "change"],
     },
+    "exchange": {
+        "themecorrespondence": ["view", "add", "change", "delete"],  # a mapping, not data
+        "importrun": ["view"],
+    },
 }
 
 
