@@ -28,8 +28,9 @@ from territories.models import Territory
 
 # Columns the import reads; the others of the export (commune name, EPCI, department, region,
 # source, updated_at, url, location precision) are derived or managed here, so they are
-# ignored when present.
+# ignored when present; so are the areas served, entered in the admin.
 DERIVED_COLUMNS = {
+    "areas_served",
     "commune",
     "epci",
     "department",

@@ -23,6 +23,7 @@ EXPORT_COLUMNS = [
     "epci",
     "department",
     "region",
+    "areas_served",  # territory slugs, "|"-separated
     "address",
     "latitude",
     "longitude",
@@ -48,7 +49,7 @@ LICENCE_URL = licences.url_of(licences.DEFAULT)
 
 # Columns that hold numbers: never prefixed, so that a spreadsheet reads them as numbers.
 NUMERIC_COLUMNS = {"low_tech", "latitude", "longitude", "year_started"}
-MULTI_VALUE_COLUMNS = set(CLASSIFICATION_FIELDS)
+MULTI_VALUE_COLUMNS = {*CLASSIFICATION_FIELDS, "areas_served"}
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -103,6 +104,14 @@ def _chunk_rows(chunk, relations, slug_of, url_template):
         )
         for initiative_id, target_id in pairs:
             by_id[initiative_id]._export_slugs[name].append(slug_of[name][target_id])
+    areas = Initiative.areas_served.through.objects.filter(initiative_id__in=by_id)
+    for initiative in chunk:
+        initiative._export_slugs["areas_served"] = []
+    # In the territories' own order (by name), as the detail page lists them.
+    for initiative_id, slug in areas.values_list("initiative_id", "territory__slug").order_by(
+        "territory__name", "territory__slug"
+    ):
+        by_id[initiative_id]._export_slugs["areas_served"].append((0, slug))
     for initiative in chunk:
         for name, ranked in initiative._export_slugs.items():
             initiative._export_slugs[name] = [slug for _rank, slug in sorted(ranked)]
@@ -143,6 +152,7 @@ def export_row(initiative, url_template):
         "epci": name_of(initiative.epci),
         "department": name_of(initiative.department),
         "region": name_of(initiative.region),
+        "areas_served": slugs("areas_served"),
         "address": initiative.address,
         "latitude": initiative.latitude,
         "longitude": initiative.longitude,

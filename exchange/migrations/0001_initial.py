@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('initiatives', '0011_exchange'),
+        ('initiatives', '0014_exchange'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

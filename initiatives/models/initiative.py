@@ -63,6 +63,19 @@ class InitiativeQuerySet(models.QuerySet):
         """Initiatives anywhere inside ``territory``, whatever its level."""
         return self.filter(**{TERRITORY_COLUMN[territory.kind]: territory})
 
+    def serving(self, territory):
+        """Initiatives that serve ``territory``: one of their areas served is it, contains it
+        (its region, department or intercommunality) or lies inside it.
+
+        An EXISTS on the link table, like ``with_any``. The same three relations decide which
+        cache scopes a change of areas bumps (migration 0011: ``s:<id>``).
+        """
+        return self.filter(_serves(territory))
+
+    def in_or_serving(self, territory):
+        """Initiatives located in ``territory`` or serving it."""
+        return self.filter(_serves(territory) | Q(**{TERRITORY_COLUMN[territory.kind]: territory}))
+
     def with_any(self, field_name, objects):
         """Initiatives linked to any of ``objects`` through the many-to-many ``field_name``.
 
@@ -159,6 +172,17 @@ class InitiativeQuerySet(models.QuerySet):
         )
 
 
+def _serves(territory):
+    containers = [
+        pk for pk in (territory.region_id, territory.department_id, territory.epci_id) if pk
+    ]
+    overlap = Q(territory_id=territory.pk) | Q(territory_id__in=containers)
+    if territory.kind != Kind.COMMUNE:
+        overlap |= Q(**{f"territory__{TERRITORY_COLUMN[territory.kind]}_id": territory.pk})
+    links = Initiative.areas_served.through.objects.filter(overlap, initiative_id=OuterRef("pk"))
+    return Exists(links)
+
+
 def commune_container(on_delete):
     """A territory containing the initiative's commune, copied from it on save."""
     return models.ForeignKey(
@@ -216,6 +240,15 @@ class Initiative(models.Model):
     department = commune_container(models.PROTECT)
     region = commune_container(models.PROTECT)
     address = models.CharField(_("street address"), max_length=250, blank=True)
+    # Beyond its address: the territories it serves (a mobile grocery, a cooperative serving a
+    # whole intercommunality). The territory filter can include them (``serving``).
+    areas_served = models.ManyToManyField(
+        Territory,
+        verbose_name=_("areas served"),
+        blank=True,
+        related_name="+",
+        help_text=_("The territories it serves beyond its own commune, if any."),
+    )
     latitude = models.FloatField(_("latitude"))
     longitude = models.FloatField(_("longitude"))
     location_precision = models.CharField(
@@ -295,6 +328,7 @@ class Initiative(models.Model):
         "low_tech",
         "low_tech_qualities",
         "commune",
+        "areas_served",
         "address",
         "latitude",
         "longitude",

@@ -4,7 +4,7 @@
 // list with a filter form.
 
 import { Combobox } from "./combobox.js";
-import { InitiativeLayer, addOverseasSwitch, fitTo, labels, onMap, parseBounds } from "./map.js";
+import { InitiativeLayer, addOverseasSwitch, fitTo, labels, onMap, parseBounds, parseOrigin } from "./map.js";
 
 const root = document.querySelector("[data-directory]");
 
@@ -213,6 +213,7 @@ if (root) {
         fitWhileHidden = map.getContainer().offsetParent === null;
       }
     }
+    layer.setOrigin(parseOrigin(section.dataset.near));
     layer.setQuery(query);
   }
 
@@ -278,6 +279,7 @@ if (root) {
     layer = new InitiativeLayer(map, {
       dataUrl: root.querySelector("[data-map-data-url]").dataset.mapDataUrl,
       query: section.dataset.query || "",
+      origin: parseOrigin(section.dataset.near),
       onHover: highlightCard,
       onSelect: selectCard,
       onStatus: showStatus,

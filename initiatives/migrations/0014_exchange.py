@@ -19,7 +19,7 @@ def provenance_of_existing_rows(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('initiatives', '0010_public_scoped_data_versions'),
+        ('initiatives', '0013_areas'),
         ('territories', '0002_outlines'),
     ]
 
@@ -89,10 +89,6 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='initiative',
             constraint=models.UniqueConstraint(condition=models.Q(('source_identifier', ''), _negated=True), fields=('source_name', 'source_identifier'), name='initiative_source_identifier_unique'),
-        ),
-        migrations.AddIndex(
-            model_name='initiative',
-            index=models.Index(condition=models.Q(('licence', 'etalab-2.0'), _negated=True), fields=['licence', 'status'], name='initiative_other_licence'),
         ),
         migrations.RunPython(provenance_of_existing_rows, migrations.RunPython.noop),
     ]
