@@ -77,6 +77,7 @@ class Row:
     themes: list = field(default_factory=list)
     instance: Initiative | None = None  # the record of an earlier import of this source
     duplicate_of: str = ""  # what it duplicates: an initiative's name, or a line of the file
+    notes: list = field(default_factory=list)  # what the curator should know of an accepted row
 
 
 @dataclass
@@ -164,6 +165,11 @@ def check(record, communes, themes):
     if reason:
         row.reasons.append(reason)
     row.themes, unmatched = themes.match(record.themes)
+    if row.themes and unmatched:
+        row.notes.append(
+            gettext("Labels without a theme of ours, left out: %(labels)s.")
+            % {"labels": ", ".join(f"“{label}”" for label in unmatched)}
+        )
     if not row.themes:
         row.reasons.append(
             gettext("No theme of ours matches %(labels)s: add a theme correspondence.")

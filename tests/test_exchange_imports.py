@@ -239,3 +239,16 @@ def test_a_long_text_becomes_a_short_summary_and_the_whole_description():
     assert row.action == "create", row.reasons
     assert len(row.values["summary"]) == 300 and row.values["summary"].endswith("…")
     assert row.values["description"] == text.strip()
+
+
+def test_labels_without_a_theme_are_named_in_the_preview_of_an_accepted_row(samples_world):
+    data = json.loads(GOGOCARTO.read_text())
+    assert data["data"][0]["categories"] == ["Réemploi", "Entraide"]
+    ThemeCorrespondence.objects.create(label="Réemploi", theme_id=_theme("environnement"))
+    records, _errors, _licence = read("gogocarto", GOGOCARTO.read_bytes())
+    records[0].themes.append("Bricolage")
+
+    repair = plan(records, format="gogocarto", source_name="t").rows[0]
+
+    assert repair.action == "create"
+    assert repair.notes == ["Labels without a theme of ours, left out: “Bricolage”."]
