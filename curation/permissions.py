@@ -36,6 +36,10 @@ CURATOR_PERMISSIONS = {
         "ownership": ["view"],
         "reminder": ["view"],
     },
+    "exchange": {
+        "themecorrespondence": ["view", "add", "change", "delete"],  # a mapping, not data
+        "importrun": ["view"],
+    },
 }
 
 

@@ -417,6 +417,13 @@ class Initiative(models.Model):
             models.Index(fields=["status", "legal_form"], name="initiative_status_form"),
             models.Index(fields=["updated_at"], name="initiative_updated_at"),
             models.Index(fields=["status", "confirmed_at"], name="initiative_confirmed"),
+            # The few records under another licence than the default: whether a selection
+            # holds one is then an index probe (licences.selection_licence).
+            models.Index(
+                fields=["licence", "status"],
+                condition=~Q(licence=DEFAULT_LICENCE),
+                name="initiative_other_licence",
+            ),
         ]
 
     def __str__(self):
