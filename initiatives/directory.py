@@ -128,7 +128,8 @@ class Directory:
         def compute():
             counts = {name: without(name).count_by(field) for name, field in FACET_FIELDS.items()}
             counts["low_tech"] = without("low_tech").low_tech().count()
-            counts["open_now"] = without("open_now").open_at(slot).count()
+            texts = self.filterset.open_texts(slot)
+            counts["open_now"] = without("open_now").open_at(slot, texts=texts).count()
             return counts
 
         slot = hours.current_slot()
