@@ -321,6 +321,9 @@ class Initiative(models.Model):
         m2m_fields=[themes, practices, levers, low_tech_qualities],
     )
 
+    # How to reach it (the admin's "Public contact" fieldset); the address itself is never
+    # shown on a page: messages are relayed to it (freshness/).
+    CONTACT_FIELDS = ("website", "contact_email", "contact_phone", "opening_hours")
     # Never shown on a public page, map payload or export.
     PRIVATE_FIELDS = ("submitter_name", "submitter_email")
     # What the public submission form asks for and what a suggested correction may change.
