@@ -134,9 +134,11 @@ def test_this_is_my_initiative_is_confirmed_through_the_listed_address(client, m
     assert client.get(path).status_code == 200
     assert not Ownership.objects.exists()  # a GET changes nothing
 
+    assert b'id="claimed-mark"' not in client.get(entry.get_absolute_url()).content
     claimed = client.post(path)
     assert b'id="claim-done"' in claimed.content
     assert Ownership.objects.get().email == ADDRESS
+    assert b'id="claimed-mark"' in client.get(entry.get_absolute_url()).content
 
     # From the page they land on, their correction is marked as from the initiative's people.
     update_url = claimed.context["update_url"]
