@@ -161,7 +161,10 @@ class Directory:
                 )
                 counts["serving"] = others.serving(territory).count()
             # Hours are text read in Python (initiatives/hours.py): counted among the results.
-            counts["open_now"] = filterset.queryset_without("open_now").open_at(slot).count()
+            texts = filterset.open_texts(slot)
+            counts["open_now"] = (
+                filterset.queryset_without("open_now").open_at(slot, texts=texts).count()
+            )
             return counts
 
         slot = hours.current_slot()

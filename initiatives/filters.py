@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from territories.forms import CommuneField
 from territories.models import SizeClass, Territory
 
-from . import hours
+from . import caching, hours
 from .geo import BBox, distance_from
 from .models import EVERYWHERE, Initiative, LegalForm
 from .search import name_sort_key, search
@@ -270,7 +270,19 @@ class InitiativeFilterSet(filters.FilterSet):
         return queryset.low_tech() if value else queryset
 
     def filter_open_now(self, queryset, name, value):
-        return queryset.open_at(value)
+        return queryset.open_at(value, texts=self.open_texts(value))
+
+    def open_texts(self, moment):
+        """The hours texts open at ``moment`` among all published initiatives: evaluated once
+        per quarter hour and data version, then shared by the results and every facet."""
+        if getattr(self, "_open_texts", (None,))[0] != moment:
+            texts = caching.cached(
+                "open-texts",
+                [moment.isoformat()],
+                lambda: Initiative.objects.published().open_texts(moment),
+            )
+            self._open_texts = (moment, texts)
+        return self._open_texts[1]
 
     def filter_territory(self, queryset, name, value):
         if self.form.cleaned_data.get("serving"):

@@ -318,6 +318,8 @@ SUBMISSION_MAX_DISTANCE_KM = 20
 # as such on its page and faded on the map; the signed links in those e-mails expire after.
 FRESHNESS_REMIND_AFTER_DAYS = int(os.environ.get("FRESHNESS_REMIND_AFTER_DAYS", "365"))
 FRESHNESS_STALE_AFTER_DAYS = int(os.environ.get("FRESHNESS_STALE_AFTER_DAYS", "455"))
+# Unanswered, a reminder is sent once more this many days later.
+FRESHNESS_FOLLOW_UP_AFTER_DAYS = int(os.environ.get("FRESHNESS_FOLLOW_UP_AFTER_DAYS", "30"))
 FRESHNESS_LINK_MAX_AGE_DAYS = int(os.environ.get("FRESHNESS_LINK_MAX_AGE_DAYS", "60"))
 # Messages relayed to an initiative's people and "this is my initiative" links, per client
 # address per hour.

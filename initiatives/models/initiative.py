@@ -16,7 +16,7 @@ from territories.models import Kind, Territory
 from ..geo import BBox, distance_from, grid_position
 from ..hours import HELP_TEXT as HOURS_HELP_TEXT
 from ..hours import MAX_LENGTH as HOURS_MAX_LENGTH
-from ..hours import open_ids, validate_opening_hours
+from ..hours import REGION_ZONES, open_texts, regions_in_zone, validate_opening_hours
 from ..licences import DEFAULT as DEFAULT_LICENCE
 from ..licences import Licence, url_of
 from .reference import ActionLever, CollaborativePractice, LegalForm, LowTechQuality, Theme
@@ -162,11 +162,39 @@ class InitiativeQuerySet(models.QuerySet):
                 initiatives.append(by_pk[pk])
         return initiatives
 
-    def open_at(self, moment):
-        """Those whose opening hours say open at ``moment``: read in Python (the hours of the
-        matching rows only, each distinct text parsed once), then one ``IN`` on their ids."""
-        rows = self.exclude(opening_hours="").values_list("pk", "opening_hours", "region__code")
-        return self.filter(pk__in=open_ids(rows.order_by(), moment))
+    def open_texts(self, moment):
+        """``{time zone: hours texts open at moment there}`` among these rows' hours.
+
+        SQL cannot read the syntax: the distinct (hours, region) pairs are read and evaluated
+        in Python (``hours.open_texts``), each once.
+        """
+        pairs = (
+            self.exclude(opening_hours="")
+            .order_by()
+            .values_list("opening_hours", "region__code")
+            .distinct()
+        )
+        return {zone: sorted(texts) for zone, texts in open_texts(pairs, moment).items()}
+
+    def open_at(self, moment, texts=None):
+        """Those whose opening hours say open at ``moment``, in their own time zone: kept by
+        their hours text and zone (a list of texts far shorter than a list of ids).
+
+        ``texts``: ``open_texts(moment)`` of these rows or of more (all the published ones,
+        computed once for a whole directory page), when already known.
+        """
+        if texts is None:
+            texts = self.open_texts(moment)
+        overseas = Territory.objects.filter(kind=Kind.REGION, code__in=list(REGION_ZONES))
+        condition = Q(pk__in=[])
+        for zone, zone_texts in texts.items():
+            codes = regions_in_zone(zone)
+            if codes:
+                place = Q(region__in=overseas.filter(code__in=codes))
+            else:  # Paris time: metropolitan France, and anything without a region
+                place = Q(region__isnull=True) | ~Q(region__in=overseas)
+            condition |= place & Q(opening_hours__in=zone_texts)
+        return self.filter(condition)
 
     def samples(self):
         return self.filter(source=Source.SAMPLE)
@@ -337,6 +365,9 @@ class Initiative(models.Model):
         m2m_fields=[themes, practices, levers, low_tech_qualities],
     )
 
+    # How to reach it (the admin's "Public contact" fieldset); the address itself is never
+    # shown on a page: messages are relayed to it (freshness/).
+    CONTACT_FIELDS = ("website", "contact_email", "contact_phone", "opening_hours")
     # Never shown on a public page, map payload or export.
     PRIVATE_FIELDS = ("submitter_name", "submitter_email")
     # What the public submission form asks for and what a suggested correction may change.
