@@ -3,8 +3,9 @@
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from contributions import corrections
@@ -51,23 +52,9 @@ class CorrectionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("differences with the published version"))
     def diff_table(self, obj):
+        # A conflict (a curator changed the field since the citizen saw it) is said in words.
         rows = corrections.diff(obj)
-        return format_html(
-            '<table class="correction-diff"><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr>'
-            "</thead><tbody>{}</tbody></table>",
-            _("field"),
-            _("published"),
-            _("proposed"),
-            format_html_join(
-                "",
-                '<tr class="{}"><th scope="row">{}</th><td class="old"><del>{}</del></td>'
-                '<td class="new"><ins>{}</ins></td></tr>',
-                (
-                    ("changed" if r["changed"] else "same", r["label"], r["current"], r["proposed"])
-                    for r in rows
-                ),
-            ),
-        )
+        return render_to_string("admin/initiatives/correction/diff_table.html", {"rows": rows})
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_decide"] = bool(

@@ -2,7 +2,8 @@
 
 Facet counts follow the usual rule of faceted search: each facet counts its options with
 every *other* filter applied, so ticking one more theme never makes the other themes vanish.
-One grouped query per facet, whatever the number of initiatives.
+Where no other filter than the territory applies, the counts are read from the tallies the
+database keeps (``FacetTally``); otherwise one grouped query per facet.
 """
 
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from .models import (
     TERRITORY_COLUMN,
     ActionLever,
     CollaborativePractice,
+    FacetTally,
     Initiative,
     LegalForm,
     Theme,
@@ -129,19 +131,34 @@ class Directory:
 
     def facet_counts(self):
         """Every facet's counts: one query per facet, cached on the query and the data version."""
-        without = self.filterset.queryset_without
+        filterset = self.filterset
 
-        territory = self.cleaned.get("territory")
+        chosen = self.cleaned.get("territory")
 
         def compute():
-            counts = {name: without(name).count_by(field) for name, field in FACET_FIELDS.items()}
-            counts["low_tech"] = without("low_tech").low_tech().count()
-            if territory is not None:
+            # Where only the territory filters (or nothing), the tallies hold the counts: one
+            # index read for the facets that share a territory; a grouped query otherwise.
+            tallied = {}
+            for name in (*FACET_FIELDS, "low_tech"):
+                territory = filterset.tally_territory(name)
+                if territory is not None:
+                    tallied.setdefault(territory, []).append(name)
+            counts = {}
+            for territory, names in tallied.items():
+                counts.update(FacetTally.objects.counts(territory, names))
+            for name, field_name in FACET_FIELDS.items():
+                if name not in counts:
+                    counts[name] = filterset.queryset_without(name).count_by(field_name)
+            if "low_tech" in counts:
+                counts["low_tech"] = counts["low_tech"].get("", 0)
+            else:
+                counts["low_tech"] = filterset.queryset_without("low_tech").low_tech().count()
+            if chosen is not None:
                 # What the "serving" option adds: initiatives serving it, located elsewhere.
-                others = without("territory", "serving").exclude(
-                    pk__in=Initiative.objects.in_territory(territory).values("pk")
+                others = filterset.queryset_without("territory", "serving").exclude(
+                    pk__in=Initiative.objects.in_territory(chosen).values("pk")
                 )
-                counts["serving"] = others.serving(territory).count()
+                counts["serving"] = others.serving(chosen).count()
             return counts
 
         return caching.cached("facets", [self.results_key], compute, scopes=self.scopes)
@@ -151,9 +168,15 @@ class Directory:
         return caching.cached(
             "count",
             [self.results_key],
-            lambda: self.results.count(),
+            self._count,
             scopes=self.scopes,
         )
+
+    def _count(self):
+        territory = self.filterset.tally_territory()
+        if territory is None:
+            return self.results.count()
+        return FacetTally.objects.counts(territory, ["total"])["total"].get("", 0)
 
     def serving_option(self):
         """The territory filter's "serving" option: ``(count it adds, ticked)``, or None

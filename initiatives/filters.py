@@ -18,7 +18,7 @@ from territories.forms import CommuneField
 from territories.models import SizeClass, Territory
 
 from .geo import BBox, distance_from
-from .models import Initiative, LegalForm
+from .models import EVERYWHERE, Initiative, LegalForm
 from .search import name_sort_key, search
 
 MAX_QUERY_LENGTH = 200
@@ -211,6 +211,8 @@ class InitiativeFilterSet(filters.FilterSet):
         form = DirectoryForm
 
     def __init__(self, data=None, queryset=None, **kwargs):
+        # The tallies count published initiatives: they stand for this queryset only.
+        self.counts_published = queryset is None
         if queryset is None:
             queryset = Initiative.objects.published()
         super().__init__(data, queryset, **kwargs)
@@ -302,6 +304,30 @@ class InitiativeFilterSet(filters.FilterSet):
         return queryset.order_by(name_sort_key(), "pk")
 
     # -- facets -------------------------------------------------------------------------------
+
+    def tally_territory(self, *without):
+        """Where the tallies hold the counts of the results without ``without``, or None.
+
+        ``FacetTally`` counts published initiatives per territory: it answers when no filter
+        other than the territory (and ``without``) applies — the territory's id, or
+        ``EVERYWHERE`` — and a grouped query over the results must answer otherwise.
+        """
+        if not self.counts_published or (self.is_bound and not self.form.is_valid()):
+            return None
+        data = self.form.cleaned_data if self.is_bound else {}
+        active = {
+            name
+            for name, value in data.items()
+            if name in self.filters
+            and name not in NOT_FILTERING
+            and name not in without
+            and _given(value)
+        }
+        if "territory" not in active:
+            active.discard("serving")  # it widens the territory filter only: nothing without
+        if active - {"territory"}:
+            return None
+        return data["territory"].pk if "territory" in active else EVERYWHERE
 
     def queryset_without(self, *names):
         """The results with every filter applied except ``names`` (for facet counts)."""

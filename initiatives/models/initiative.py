@@ -65,7 +65,7 @@ class InitiativeQuerySet(models.QuerySet):
         (its region, department or intercommunality) or lies inside it.
 
         An EXISTS on the link table, like ``with_any``. The same three relations decide which
-        cache scopes a change of areas bumps (migration 0011: ``s:<id>``).
+        cache scopes a change of areas bumps (migration 0013: ``s:<id>``).
         """
         return self.filter(_serves(territory))
 

@@ -174,7 +174,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("initiatives", "0010_public_scoped_data_versions"),
+        ("initiatives", "0012_facet_tally_covering"),
         ("territories", "0002_outlines"),
     ]
 
