@@ -133,19 +133,19 @@ class Directory:
         """Every facet's counts: one query per facet, cached on the query and the data version."""
         filterset = self.filterset
 
-        chosen = self.cleaned.get("territory")
+        territory = self.cleaned.get("territory")
 
         def compute():
             # Where only the territory filters (or nothing), the tallies hold the counts: one
             # index read for the facets that share a territory; a grouped query otherwise.
             tallied = {}
             for name in (*FACET_FIELDS, "low_tech"):
-                territory = filterset.tally_territory(name)
-                if territory is not None:
-                    tallied.setdefault(territory, []).append(name)
+                where = filterset.tally_territory(name)
+                if where is not None:
+                    tallied.setdefault(where, []).append(name)
             counts = {}
-            for territory, names in tallied.items():
-                counts.update(FacetTally.objects.counts(territory, names))
+            for where, names in tallied.items():
+                counts.update(FacetTally.objects.counts(where, names))
             for name, field_name in FACET_FIELDS.items():
                 if name not in counts:
                     counts[name] = filterset.queryset_without(name).count_by(field_name)
@@ -153,12 +153,12 @@ class Directory:
                 counts["low_tech"] = counts["low_tech"].get("", 0)
             else:
                 counts["low_tech"] = filterset.queryset_without("low_tech").low_tech().count()
-            if chosen is not None:
+            if territory is not None:
                 # What the "serving" option adds: initiatives serving it, located elsewhere.
                 others = filterset.queryset_without("territory", "serving").exclude(
-                    pk__in=Initiative.objects.in_territory(chosen).values("pk")
+                    pk__in=Initiative.objects.in_territory(territory).values("pk")
                 )
-                counts["serving"] = others.serving(chosen).count()
+                counts["serving"] = others.serving(territory).count()
             return counts
 
         return caching.cached("facets", [self.results_key], compute, scopes=self.scopes)

@@ -3,6 +3,7 @@
 Multi-valued columns hold slugs separated by ``|``. Private fields never appear here.
 """
 
+from . import licences
 from .models import CLASSIFICATION_FIELDS, Initiative
 
 EXPORT_COLUMNS = [
@@ -33,13 +34,18 @@ EXPORT_COLUMNS = [
     "year_started",
     "source",  # submission, curator, import or sample
     "source_reference",
+    "source_name",  # the file or source an imported record comes from
+    "source_identifier",  # its identifier there
+    "licence",  # etalab-2.0 or odbl-1.0: each record keeps its own (initiatives/licences.py)
     "updated_at",  # ISO 8601
     "url",  # absolute URL of the public page
 ]
 MULTI_VALUE_SEPARATOR = "|"
 
-LICENCE_NAME = "Licence Ouverte / Open Licence 2.0 (Etalab)"
-LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+# The site's licence; a selection holding share-alike records is published under theirs
+# (``licences.selection_licence``), never relabelled.
+LICENCE_NAME = licences.DEFAULT.label
+LICENCE_URL = licences.url_of(licences.DEFAULT)
 
 # Columns that hold numbers: never prefixed, so that a spreadsheet reads them as numbers.
 NUMERIC_COLUMNS = {"low_tech", "latitude", "longitude", "year_started"}
@@ -157,6 +163,9 @@ def export_row(initiative, url_template):
         "year_started": initiative.year_started,
         "source": initiative.source,
         "source_reference": initiative.source_reference,
+        "source_name": initiative.source_name,
+        "source_identifier": initiative.source_identifier,
+        "licence": initiative.licence,
         "updated_at": initiative.updated_at.isoformat() if initiative.updated_at else "",
         "url": url_template.replace("__slug__", initiative.slug),
     }

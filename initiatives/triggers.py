@@ -7,8 +7,8 @@ tables' version triggers do. So on SQLite these triggers live outside migrations
 ``migrate`` applies anything, created again after it, when the full-text index is filled again
 from the table and every data version moves (a data migration may have changed public data
 while no trigger watched). Migrations 0009 and 0010 create the index and the version tables,
-0013 the areas served (whose versions it extends); this module creates their triggers, and
-those of the facet tallies (``tallies.py``). PostgreSQL keeps triggers through ``ALTER TABLE``: its
+0011 the facet tallies (``tallies.py``), 0013 the areas served (whose versions it extends);
+this module creates their triggers. PostgreSQL keeps triggers through ``ALTER TABLE``: its
 triggers stay in migration 0010 and nothing here runs there.
 """
 

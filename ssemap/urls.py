@@ -33,6 +33,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says.
+    # Open-data formats and the DCAT catalogue: no language prefix (exchange/urls.py).
+    path("", include("exchange.urls")),
     path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
 ]
 

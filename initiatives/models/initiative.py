@@ -14,6 +14,8 @@ from simple_history.models import HistoricalRecords
 from territories.models import Kind, Territory
 
 from ..geo import BBox, distance_from, grid_position
+from ..licences import DEFAULT as DEFAULT_LICENCE
+from ..licences import Licence, url_of
 from .reference import ActionLever, CollaborativePractice, LegalForm, LowTechQuality, Theme
 
 
@@ -36,6 +38,7 @@ class Source(models.TextChoices):
     SUBMISSION = "submission", _("Public submission")
     CURATOR = "curator", _("Entered by a curator")
     IMPORT = "import", _("Imported")
+    PARTNER = "partner", _("Sent by a partner")
     SAMPLE = "sample", _("Generated sample data")
 
 
@@ -283,6 +286,14 @@ class Initiative(models.Model):
         blank=True,
         help_text=_("The document or dataset the facts come from."),
     )
+    # Provenance of records that come from elsewhere (exchange/: importers, partners): the file
+    # or source they come from and their identifier there, so that a re-import updates them.
+    source_name = models.CharField(_("source name"), max_length=150, blank=True)
+    source_identifier = models.CharField(_("identifier in the source"), max_length=200, blank=True)
+    licence = models.CharField(
+        _("licence"), max_length=12, choices=Licence.choices, default=DEFAULT_LICENCE
+    )
+    refreshed_at = models.DateTimeField(_("imported or refreshed"), null=True, blank=True)
     submitter_name = models.CharField(_("submitter's name"), max_length=120, blank=True)
     submitter_email = models.EmailField(_("submitter's e-mail"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -337,6 +348,14 @@ class Initiative(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(source__in=Source.values), name="initiative_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(licence__in=Licence.values), name="initiative_licence_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["source_name", "source_identifier"],
+                condition=~Q(source_identifier=""),
+                name="initiative_source_identifier_unique",
             ),
             models.CheckConstraint(
                 condition=Q(latitude__gte=-90, latitude__lte=90),
@@ -410,6 +429,10 @@ class Initiative(models.Model):
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
+
+    @property
+    def licence_url(self):
+        return url_of(self.licence)
 
     @property
     def is_sample(self):
