@@ -203,6 +203,10 @@ class InitiativeFieldsForm(forms.ModelForm):
         }
         help_texts = {
             "summary": _("One or two sentences, up to 300 characters."),
+            "contact_email": _(
+                "Never shown on the site: visitors write through a form, and once a year we ask "
+                "this address whether the page is still accurate."
+            ),
             "website": _("The full address, starting with https://"),
         }
 
@@ -384,6 +388,18 @@ class CorrectionForm(InitiativeFieldsForm):
     # The signed fingerprints of the values the form showed (corrections.seen_token).
     seen = forms.CharField(required=False, widget=forms.HiddenInput)
     is_bot = SubmitterFields.is_bot
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The listed address is never shown on a page (freshness/ relays messages to it): the
+        # field starts empty, and left empty keeps the current address.
+        self.initial["contact_email"] = ""
+        self.fields["contact_email"].help_text = _(
+            "Private. Leave empty to keep the current address; type one to replace it."
+        )
+
+    def clean_contact_email(self):
+        return self.cleaned_data["contact_email"] or self.instance.contact_email
 
     def clean_message(self):
         return plain_text(self.cleaned_data["message"], single_line=False)

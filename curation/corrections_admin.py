@@ -17,7 +17,7 @@ from .filters import CorrectionStatusFilter
 @admin.register(Correction)
 class CorrectionAdmin(admin.ModelAdmin):
     change_form_template = "admin/initiatives/correction/change_form.html"
-    list_display = ["initiative", "status", "fields_changed", "created_at", "decided_by"]
+    list_display = ["initiative", "status", "from_owner", "fields_changed", "created_at"]
     list_filter = [CorrectionStatusFilter]
     search_fields = ["initiative__name", "message"]
     ordering = ["created_at"]

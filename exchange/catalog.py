@@ -148,14 +148,12 @@ def initiative_thing(initiative, request):
             "latitude": round(initiative.latitude, 6),
             "longitude": round(initiative.longitude, 6),
         },
-        "areaServed": {
-            "@type": "AdministrativeArea",
-            "name": initiative.commune.name,
-            "identifier": initiative.commune.code,
-        },
+        "areaServed": [
+            {"@type": "AdministrativeArea", "name": area.name, "identifier": area.code}
+            for area in ([*initiative.areas_served.all()] or [initiative.commune])
+        ],
         "knowsAbout": [theme.name for theme in initiative.themes.all()],
         "sameAs": initiative.website or None,
-        "email": initiative.contact_email or None,
         "telephone": initiative.contact_phone or None,
         "foundingDate": str(initiative.year_started) if initiative.year_started else None,
         "legalName": initiative.organisation or None,

@@ -42,6 +42,7 @@ DERIVED_COLUMNS = {
     "updated_at",
     "url",
     "location_precision",
+    "confirmed_at",  # said by its people (freshness/), not by a file
 }
 IMPORTED_COLUMNS = [column for column in EXPORT_COLUMNS if column not in DERIVED_COLUMNS]
 MODEL_FIELDS = [c if c != "commune_code" else "commune" for c in IMPORTED_COLUMNS if c != "slug"]
@@ -145,8 +146,11 @@ class ImportRowForm(forms.ModelForm):
         if self.file_lookups:  # shared fields, set up already (form_for_file)
             return
         self.fields["slug"].required = False
-        for name in ("website", "contact_email"):  # as the public form: no markup in them
-            self.fields[name].validators.append(refuse_markup)
+        # As the public form: no markup in them. (Our CSV has no contact_email column since
+        # the listed address stopped being public: an import never blanks it either.)
+        for name in ("website", "contact_email"):
+            if name in self.fields:
+                self.fields[name].validators.append(refuse_markup)
         for name in CLASSIFICATION_FIELDS:  # by slug
             model = Initiative._meta.get_field(name).related_model
             self.fields[name] = forms.ModelMultipleChoiceField(

@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from territories.models import EpciKind, Kind, SizeClass, Territory
 
-from . import caching
+from . import caching, hours
 from .filters import NOT_FILTERING, Sort
 from .models import (
     TERRITORY_COLUMN,
@@ -107,6 +107,7 @@ class Directory:
             "filters-form",
             caching.version_for(self.scopes)[0],
             caching.raw_filter_key(self.filterset, exclude=("page",)),
+            hours.current_slot().isoformat(),  # the "open now" count changes with the time
         )
 
     @property
@@ -159,9 +160,13 @@ class Directory:
                     pk__in=Initiative.objects.in_territory(territory).values("pk")
                 )
                 counts["serving"] = others.serving(territory).count()
+            # Hours are text read in Python (initiatives/hours.py): counted among the results.
+            counts["open_now"] = filterset.queryset_without("open_now").open_at(slot).count()
             return counts
 
-        return caching.cached("facets", [self.results_key], compute, scopes=self.scopes)
+        slot = hours.current_slot()
+        parts = [self.results_key, slot.isoformat()]
+        return caching.cached("facets", parts, compute, scopes=self.scopes)
 
     def result_count(self):
         """How many results, cached like the facet counts (for the paginator)."""
@@ -233,13 +238,24 @@ class Directory:
                 ],
             )
         )
+        facets.append(
+            Facet(
+                "open_now",
+                pgettext_lazy("facet", "Opening hours"),
+                [
+                    FacetOption(
+                        "1", _("Open now"), all_counts["open_now"], bool(selected["open_now"])
+                    )
+                ],
+            )
+        )
         return facets
 
     def _selected_slugs(self, name):
         value = self.cleaned.get(name)
         if not value:
             return set()
-        if name == "low_tech":
+        if name in ("low_tech", "open_now"):
             return {"1"}
         return {getattr(v, "slug", v) for v in value}
 
@@ -278,6 +294,8 @@ class Directory:
             chips.append(self._chip(size_labels[value], "size_class", value))
         if data.get("low_tech"):
             chips.append(self._chip(pgettext_lazy("facet", "Low-tech"), "low_tech"))
+        if data.get("open_now"):
+            chips.append(self._chip(_("Open now"), "open_now"))
         if data.get("territory"):
             territory = data["territory"]
             chips.append(self._chip(f"{territory} ({territory.get_kind_display()})", "territory"))

@@ -29,8 +29,9 @@ EXPORT_COLUMNS = [
     "longitude",
     "location_precision",  # exact, commune or approximate
     "website",
-    "contact_email",
+    # No contact_email: the listed address is private, reached through the page's form.
     "contact_phone",
+    "opening_hours",  # OpenStreetMap syntax, as given (data·inclusion's horaires_accueil)
     "year_started",
     "source",  # submission, curator, import or sample
     "source_reference",
@@ -38,6 +39,7 @@ EXPORT_COLUMNS = [
     "source_identifier",  # its identifier there
     "licence",  # etalab-2.0 or odbl-1.0: each record keeps its own (initiatives/licences.py)
     "updated_at",  # ISO 8601
+    "confirmed_at",  # ISO 8601: when its people last said it is accurate
     "url",  # absolute URL of the public page
 ]
 MULTI_VALUE_SEPARATOR = "|"
@@ -158,8 +160,8 @@ def export_row(initiative, url_template):
         "longitude": initiative.longitude,
         "location_precision": initiative.location_precision,
         "website": initiative.website,
-        "contact_email": initiative.contact_email,
         "contact_phone": initiative.contact_phone,
+        "opening_hours": initiative.opening_hours,
         "year_started": initiative.year_started,
         "source": initiative.source,
         "source_reference": initiative.source_reference,
@@ -167,6 +169,7 @@ def export_row(initiative, url_template):
         "source_identifier": initiative.source_identifier,
         "licence": initiative.licence,
         "updated_at": initiative.updated_at.isoformat() if initiative.updated_at else "",
+        "confirmed_at": initiative.confirmed_at.isoformat(),
         "url": url_template.replace("__slug__", initiative.slug),
     }
 

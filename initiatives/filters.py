@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from territories.forms import CommuneField
 from territories.models import SizeClass, Territory
 
+from . import hours
 from .geo import BBox, distance_from
 from .models import EVERYWHERE, Initiative, LegalForm
 from .search import name_sort_key, search
@@ -127,6 +128,18 @@ class ClassificationFilter(SlugMultipleChoiceFilter):
         return qs.with_any(self.field_name, [obj.pk for obj in value])
 
 
+class OpenNowField(forms.BooleanField):
+    """Ticked: the moment "open now" is asked at (``hours.current_slot``), so the results'
+    cache keys and ETags change with it; unticked: None."""
+
+    def clean(self, value):
+        return hours.current_slot() if super().clean(value) else None
+
+
+class OpenNowFilter(filters.Filter):
+    field_class = OpenNowField
+
+
 class BBoxFilter(filters.Filter):
     field_class = BBoxField
 
@@ -184,6 +197,9 @@ class InitiativeFilterSet(filters.FilterSet):
     low_tech = filters.BooleanFilter(
         label=_("Low-tech only"), method="filter_low_tech", widget=forms.CheckboxInput
     )
+    open_now = OpenNowFilter(
+        label=_("Open now"), method="filter_open_now", widget=forms.CheckboxInput
+    )
     territory = filters.ModelChoiceFilter(
         label=_("Territory"),
         queryset=Territory.objects.select_related("department"),
@@ -203,7 +219,7 @@ class InitiativeFilterSet(filters.FilterSet):
     )
 
     # The facets: filters whose options show how many results each would give.
-    FACETS = ("theme", "practice", "lever", "legal_form", "size_class", "low_tech")
+    FACETS = ("theme", "practice", "lever", "legal_form", "size_class", "low_tech", "open_now")
 
     class Meta:
         model = Initiative
@@ -252,6 +268,9 @@ class InitiativeFilterSet(filters.FilterSet):
 
     def filter_low_tech(self, queryset, name, value):
         return queryset.low_tech() if value else queryset
+
+    def filter_open_now(self, queryset, name, value):
+        return queryset.open_at(value)
 
     def filter_territory(self, queryset, name, value):
         if self.form.cleaned_data.get("serving"):

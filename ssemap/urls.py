@@ -46,9 +46,12 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     # Before the initiatives: "initiatives/submit/" is not the page of an initiative "submit".
     path("", include("contributions.urls")),
+    path("freshness/", include("freshness.urls")),
     path("", include("initiatives.urls")),
     path("levers/", include("initiatives.lever_urls")),
     path("", include("territories.urls")),
+    path("", include("alerts.urls")),
+    path("", include("embeds.urls")),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
     prefix_default_language=False,
 )

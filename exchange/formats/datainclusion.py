@@ -34,7 +34,8 @@ def structure(row):
         "longitude": row["longitude"],
         "latitude": row["latitude"],
         "telephone": row["contact_phone"] or None,
-        "courriel": row["contact_email"] or None,
+        # The listed address is private (reached through the page's contact form, freshness/).
+        "courriel": None,
         "site_web": row["website"] or None,
     }
 

@@ -34,7 +34,7 @@ def element(row, theme_names):
         ],
         "description": row["summary"],
         "descriptionMore": row["description"],
-        "email": row["contact_email"],
+        # No "email": the listed address is private (reached through the page's contact form).
         "telephone": row["contact_phone"],
         "website": row["website"],
         "updatedAt": row["updated_at"],

@@ -14,6 +14,9 @@ from simple_history.models import HistoricalRecords
 from territories.models import Kind, Territory
 
 from ..geo import BBox, distance_from, grid_position
+from ..hours import HELP_TEXT as HOURS_HELP_TEXT
+from ..hours import MAX_LENGTH as HOURS_MAX_LENGTH
+from ..hours import open_ids, validate_opening_hours
 from ..licences import DEFAULT as DEFAULT_LICENCE
 from ..licences import Licence, url_of
 from .reference import ActionLever, CollaborativePractice, LegalForm, LowTechQuality, Theme
@@ -167,6 +170,12 @@ class InitiativeQuerySet(models.QuerySet):
                 initiatives.append(by_pk[pk])
         return initiatives
 
+    def open_at(self, moment):
+        """Those whose opening hours say open at ``moment``: read in Python (the hours of the
+        matching rows only, each distinct text parsed once), then one ``IN`` on their ids."""
+        rows = self.exclude(opening_hours="").values_list("pk", "opening_hours", "region__code")
+        return self.filter(pk__in=open_ids(rows.order_by(), moment))
+
     def samples(self):
         return self.filter(source=Source.SAMPLE)
 
@@ -287,6 +296,19 @@ class Initiative(models.Model):
     contact_phone = models.CharField(_("public contact phone"), max_length=30, blank=True)
     year_started = models.PositiveSmallIntegerField(_("year started"), null=True, blank=True)
     image = models.ImageField(_("image"), upload_to=initiative_image_path, blank=True)
+    opening_hours = models.CharField(
+        _("opening hours"),
+        max_length=HOURS_MAX_LENGTH,
+        blank=True,
+        validators=[validate_opening_hours],
+        help_text=HOURS_HELP_TEXT,
+    )
+
+    # Freshness (freshness/): when its people last said it is still true; ``stale`` is set by
+    # the daily reminder command once that is too long ago, so pages, map and caches read a
+    # stored, versioned fact rather than the clock.
+    confirmed_at = models.DateTimeField(_("last confirmed"), default=timezone.now)
+    stale = models.BooleanField(_("not confirmed for long"), default=False, editable=False)
 
     # Curation and provenance
     status = models.CharField(
@@ -325,6 +347,7 @@ class Initiative(models.Model):
             "tile_x",
             "tile_y",
             "search_vector",
+            "stale",
         ],
         m2m_fields=[themes, practices, levers, low_tech_qualities],
     )
@@ -350,6 +373,7 @@ class Initiative(models.Model):
         "website",
         "contact_email",
         "contact_phone",
+        "opening_hours",
         "year_started",
     )
 
@@ -407,6 +431,7 @@ class Initiative(models.Model):
             ),
             models.Index(fields=["status", "legal_form"], name="initiative_status_form"),
             models.Index(fields=["updated_at"], name="initiative_updated_at"),
+            models.Index(fields=["status", "confirmed_at"], name="initiative_confirmed"),
         ]
 
     def __str__(self):

@@ -47,6 +47,7 @@ if (root) {
       document.getElementById("directory-body").replaceWith(document.adoptNode(fresh));
       if (push) window.history.pushState({ directory: true }, "", url);
       keepLanguageLinks();
+      keepFeedLink();
       updateFilterCount();
       enhanceTerritory();
       if (drawerWasOpen) root.classList.add("filters-open");
@@ -196,6 +197,15 @@ if (root) {
       target.search = window.location.search;
       link.href = target.href;
     }
+  }
+
+  /** The head's Atom feed (alerts/_feed_link.html) follows the view shown. */
+  function keepFeedLink() {
+    const link = document.querySelector('link[rel="alternate"][type="application/atom+xml"]');
+    if (!link) return;
+    const target = new URL(link.href);
+    target.search = results().dataset.query || "";
+    link.href = target.href;
   }
 
   function syncMap() {

@@ -170,6 +170,12 @@ function popupContent(properties, distance) {
     note.textContent = labels()[key] || "";
     box.append(note);
   }
+  if (properties.stale) {
+    const stale = document.createElement("p");
+    stale.className = "popup-stale";
+    stale.textContent = labels().stale || "Not confirmed for a long time";
+    box.append(stale);
+  }
   if (properties.sample) {
     const mark = document.createElement("p");
     mark.className = "sample-mark sample-mark-small";
@@ -181,7 +187,7 @@ function popupContent(properties, distance) {
 
 function pointIcon(properties) {
   return L.divIcon({
-    className: (properties.sample ? "marker marker-sample" : "marker") + ` marker-${properties.precision || "exact"}` + themeClasses(properties.theme),
+    className: (properties.sample ? "marker marker-sample" : "marker") + ` marker-${properties.precision || "exact"}` + (properties.stale ? " marker-stale" : "") + themeClasses(properties.theme),
     iconSize: [18, 18],
   });
 }
