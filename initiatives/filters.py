@@ -354,6 +354,8 @@ class InitiativeFilterSet(filters.FilterSet):
             and name not in without
             and _given(value)
         }
+        if "territory" not in active:
+            active.discard("serving")  # it widens the territory filter only: nothing without
         if active - {"territory"}:
             return None
         return data["territory"].pk if "territory" in active else EVERYWHERE
