@@ -30,6 +30,10 @@ CURATOR_PERMISSIONS = {
         "territory": ["view", "change"],  # programmes and levers only (see TerritoryAdmin)
         "programme": ["view", "add", "change"],
     },
+    "intelligence": {
+        "solution": ["view", "add", "change"],
+        "solutionlink": ["view", "add", "change", "delete"],  # a wrong link, not reference data
+    },
 }
 
 

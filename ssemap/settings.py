@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "initiatives",
     "contributions",
     "curation",
+    "intelligence",
 ]
 
 MIDDLEWARE = [

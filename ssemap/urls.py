@@ -47,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("", include("initiatives.urls")),
     path("levers/", include("initiatives.lever_urls")),
     path("", include("territories.urls")),
+    path("", include("intelligence.urls")),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
     prefix_default_language=False,
 )
