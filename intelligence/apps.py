@@ -11,6 +11,8 @@ class IntelligenceConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from curation.permissions import ensure_curator_group
+
         from . import admin  # noqa: F401  (SimpleAdminConfig: no autodiscovery)
         from .triggers import create_sqlite_triggers
 
@@ -18,4 +20,9 @@ class IntelligenceConfig(AppConfig):
         # ours name the initiative table); ours come back after it, like theirs.
         post_migrate.connect(
             create_sqlite_triggers, sender=self, dispatch_uid="ssemap-intelligence-sqlite"
+        )
+        # Curators edit solution models: the group is set again once our permissions exist
+        # (curation sets it after the initiatives' migrate, before ours).
+        post_migrate.connect(
+            ensure_curator_group, sender=self, dispatch_uid="ssemap-intelligence-curators"
         )
