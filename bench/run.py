@@ -114,6 +114,14 @@ def endpoints(base_url):
         ("directory, text query", "html", "/initiatives/?q=energie", False),
         ("initiative page", "html", initiative, False),
         ("metropolis page", "html", "/territories/metropole-de-lyon/", False),
+        ("small town page", "html", "/territories/plouhinec-29197/", False),
+        (
+            "comparison of 3 metropolises",
+            "html",
+            "/compare/?t=metropole-de-lyon&t=bordeaux-metropole&t=metropole-europeenne-de-lille",
+            False,
+        ),
+        ("solution page", "html", "/solutions/recyclerie/", False),
     ]
     for label, centre, zoom in (
         ("France z5", FRANCE, 5),

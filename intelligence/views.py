@@ -1,8 +1,8 @@
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -14,7 +14,7 @@ from territories.models import Outline, Territory
 
 from . import charts
 from .comparison import compare
-from .forms import CompareForm
+from .forms import MAX_COMPARED, MIN_COMPARED, CompareForm, find_territory
 from .missing import missing_levers, missing_solutions
 from .models import Solution
 from .solutions import catalogue_counts, solution_initiatives, solution_page
@@ -66,6 +66,16 @@ def territory_chart(comparison):
     return charts.bar_chart(rows, ["here", "median"])
 
 
+def _compare_url(slugs):
+    query = QueryDict(mutable=True)
+    query.setlist("t", slugs)
+    return (
+        f"{reverse('intelligence:compare')}?{query.urlencode()}"
+        if slugs
+        else reverse("intelligence:compare")
+    )
+
+
 @require_GET
 def compare_territories(request):
     form = CompareForm(request.GET)
@@ -74,7 +84,26 @@ def compare_territories(request):
         return render(
             request, "intelligence/compare.html", {"form": form, "errors": errors}, status=400
         )
-    comparisons = [compare(territory) for territory in form.cleaned_data["t"]]
+    chosen = form.cleaned_data["t"]
+    slugs = [t.slug for t in chosen]
+    added = request.GET.get("add", "").strip()
+    if added:  # the picker without its script: the typed name, resolved, then a clean URL
+        found = find_territory(added)
+        if found is None:
+            return render(
+                request,
+                "intelligence/compare.html",
+                {"form": form, "chosen": _removals(slugs, chosen), "not_found": added},
+                status=400,
+            )
+        if found.slug not in slugs and len(slugs) < MAX_COMPARED:
+            slugs.append(found.slug)
+        return redirect(_compare_url(slugs))
+    if len(chosen) < MIN_COMPARED:
+        return render(
+            request, "intelligence/compare.html", {"form": form, "chosen": _removals(slugs, chosen)}
+        )
+    comparisons = [compare(territory) for territory in chosen]
     first = comparisons[0]
     series = [f"series-{i}" for i in range(len(comparisons))]
     rows = [(first.total.label, [c.total.rate for c in comparisons])]
@@ -101,8 +130,14 @@ def compare_territories(request):
             "series": list(zip(comparisons, series, strict=True)),
             "table": table,
             "levers": [c.levers for c in comparisons],
+            "chosen": _removals(slugs, chosen),
         },
     )
+
+
+def _removals(slugs, chosen):
+    """Each chosen territory with the address of the comparison without it."""
+    return [(t, _compare_url([s for s in slugs if s != t.slug])) for t in chosen]
 
 
 def profile_context(territory):

@@ -130,15 +130,30 @@ def test_the_comparison_page_puts_two_to_four_territories_side_by_side(client, s
 @pytest.mark.parametrize(
     ("slugs", "message"),
     [
-        ([], "Choose from 2 to 4 territories"),
-        (["only-one"], "Unknown territory"),
-        (["a", "b", "c", "d", "e"], "Unknown territory"),
+        (["only-one"], "Unknown territory: “only-one”"),
+        (["a", "b", "c", "d", "e"], "Unknown territory: “"),
     ],
 )
 def test_a_wrong_comparison_answers_400_with_the_reason(client, db, slugs, message):
     response = client.get("/en/compare/", {"t": slugs})
     assert response.status_code == 400
     assert message in response.content.decode()
+
+
+def test_with_fewer_than_two_territories_the_page_invites_to_add_some(client, small_towns):
+    page = client.get("/en/compare/", {"t": small_towns["here"].slug}).content.decode()
+    assert "Add a territory" in page and "Ici" in page
+    assert client.get("/en/compare/").status_code == 200
+
+
+def test_a_typed_name_is_added_to_the_comparison_address(client, small_towns):
+    here, b = small_towns["here"], small_towns["b"]
+    response = client.get("/en/compare/", {"t": here.slug, "add": "Bé"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/en/compare/?t={here.slug}&t={b.slug}"
+    response = client.get("/en/compare/", {"t": here.slug, "add": "Nowhere at all"})
+    assert response.status_code == 400
+    assert "No territory found for “Nowhere at all”" in response.content.decode()
 
 
 def test_five_known_territories_are_too_many(client, small_towns):
