@@ -20,6 +20,7 @@ def test_the_intelligence_pages_are_valid_html(client, world, tmp_path):
         "solution": "/solutions/recyclerie/",
         "compare": f"/compare/?t={world.town.slug}&t={world.city.slug}&t={world.metropolis.slug}",
         "compare-error": "/compare/?t=nowhere",
+        "compare-one": f"/compare/?t={world.town.slug}",
         "profile": f"/en/territories/{world.town.slug}/profile/",
         "territory": f"/territories/{world.metropolis.slug}/",
     }

@@ -114,3 +114,15 @@ def test_no_intelligence_page_is_wider_than_320_px(site, towns, browser, problem
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 320, f"{path} is {width} px wide"
     problems.assert_none()
+
+
+def test_territories_are_added_to_a_comparison_by_typing_their_name(site, towns, page, problems):
+    page.goto(f"{site}/compare/?t={towns[0].slug}")
+    page.get_by_role("combobox", name="Ajouter un territoire").fill("Champ")
+    page.get_by_role("option", name="Champvert").click()
+    page.wait_for_url(f"**/compare/?t={towns[0].slug}&t={towns[1].slug}")
+    expect(page.locator(".intel-table thead")).to_contain_text("Champvert")
+    page.get_by_role("link", name="Retirer Villebourg").click()
+    page.wait_for_url(f"**/compare/?t={towns[1].slug}")
+    expect(page.get_by_role("combobox", name="Ajouter un territoire")).to_be_visible()
+    problems.assert_none()
