@@ -3,13 +3,15 @@
 Comparable ("peers"): the same kind and size class for a commune; the same kind of EPCI and
 population band for an intercommunality; the same kind for a department or a region — the
 ``PEER_COUNT`` closest in population. All the figures of a territory and its peers come from
-one grouped query per dimension (total, themes, solution models), cached on the scopes of
-those territories (initiatives/caching.py): a publish elsewhere leaves them in place.
+grouped queries per dimension (total, themes, solution models), each territory's counts
+cached on its own scope (initiatives/caching.py): a publish elsewhere leaves them in place,
+and a publish in a peer recomputes that peer's counts only.
 """
 
 import statistics
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, F
 from django.db.models.functions import Abs
 from django.utils.translation import gettext as _
@@ -74,29 +76,58 @@ def grouped_counts(kind, ids, link_model, target):
     return counts
 
 
-def raw_figures(territory):
-    """The counts of ``territory`` and its peers (what the cache keeps: plain dicts)."""
-    group = list(peers(territory).values_list("pk", "population", "name", "slug"))
-    ids = [territory.pk] + [row[0] for row in group]
-    column = TERRITORY_COLUMN[territory.kind]
-    return {
-        "peers": group,
-        "totals": Initiative.objects.published().filter(**{f"{column}__in": ids}).count_by(column),
-        "themes": grouped_counts(territory.kind, ids, Initiative.themes.through, "theme_id"),
-        "solutions": grouped_counts(territory.kind, ids, SolutionLink, "solution_id"),
+def territory_counts(kind, ids):
+    """``{territory id: {"total": n, "themes": {id: n}, "solutions": {id: n}}}`` of the
+    published initiatives of territories ``ids`` (one kind).
+
+    Each territory's counts are cached on its own scope, so a publish in one territory
+    recomputes its counts only, not those of every page that compares with it; the missing
+    ones come from one grouped query per dimension.
+    """
+    keys = {
+        pk: caching.cache_key("intel-counts", caching.scoped_version([f"t:{pk}"])[0], pk)
+        for pk in ids
     }
+    found = cache.get_many(list(keys.values()))
+    counts = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in ids if pk not in counts]
+    if missing:
+        column = TERRITORY_COLUMN[kind]
+        totals = (
+            Initiative.objects.published().filter(**{f"{column}__in": missing}).count_by(column)
+        )
+        themes = grouped_counts(kind, missing, Initiative.themes.through, "theme_id")
+        solutions = grouped_counts(kind, missing, SolutionLink, "solution_id")
+        fresh = {
+            pk: {
+                "total": totals.get(pk, 0),
+                "themes": {t: n[pk] for t, n in themes.items() if pk in n},
+                "solutions": {s: n[pk] for s, n in solutions.items() if pk in n},
+            }
+            for pk in missing
+        }
+        cache.set_many({keys[pk]: fresh[pk] for pk in missing}, caching.CACHE_SECONDS)
+        counts.update(fresh)
+    return counts
 
 
-def cached_raw_figures(territory):
-    """``raw_figures``, cached on the scopes of the territory and of its peers (the peers
-    themselves depend only on the administrative map, cached on reference data)."""
-    peer_ids = caching.cached(
-        "intel-peers", [territory.pk], lambda: [p.pk for p in peers(territory)], scopes=[]
+def raw_figures(territory):
+    """The counts of ``territory`` and its peers, by dimension then territory."""
+    # The peers depend on the administrative map only (the reference scope).
+    group = caching.cached(
+        "intel-peers",
+        [territory.pk],
+        lambda: list(peers(territory).values_list("pk", "population", "name", "slug")),
+        scopes=[],
     )
-    scopes = [caching.territory_scope(territory)] + [f"t:{pk}" for pk in peer_ids]
-    return caching.cached(
-        "intel-figures", [territory.pk], lambda: raw_figures(territory), scopes=scopes
-    )
+    counts = territory_counts(territory.kind, [territory.pk] + [row[0] for row in group])
+    raw = {"peers": group, "totals": {}, "themes": {}, "solutions": {}}
+    for pk, figures in counts.items():
+        raw["totals"][pk] = figures["total"]
+        for dimension in ("themes", "solutions"):
+            for target, n in figures[dimension].items():
+                raw[dimension].setdefault(target, {})[pk] = n
+    return raw
 
 
 @dataclass
@@ -150,7 +181,7 @@ def _row(label, counts, territory, populations, **extra):
 
 def compare(territory):
     """The :class:`Comparison` of ``territory`` with its peers."""
-    raw = cached_raw_figures(territory)
+    raw = raw_figures(territory)
     populations = {pk: pop for pk, pop, _name, _slug in raw["peers"]}
     comparison = Comparison(
         territory=territory,

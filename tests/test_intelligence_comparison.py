@@ -162,3 +162,17 @@ def test_five_known_territories_are_too_many(client, small_towns):
     response = client.get("/compare/", {"t": slugs})
     assert response.status_code == 400
     assert "Choisissez de 2 à 4 territoires" in response.content.decode()
+
+
+def test_a_publish_in_a_peer_recomputes_that_peer_s_counts_only(small_towns):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    here, b = small_towns["here"], small_towns["b"]
+    compare(here)
+    InitiativeFactory(commune=b)
+    with CaptureQueriesContext(connection) as queries:
+        comparison = compare(here)
+    counted = [q["sql"] for q in queries if "COUNT(" in q["sql"]]
+    assert counted and all(f"IN ({b.pk})" in sql for sql in counted)
+    assert comparison.total.median == 4.0  # b: 2 per 5,000 → 4.0; c 5.0; d 0.0
