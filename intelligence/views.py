@@ -19,18 +19,17 @@ from .missing import missing_levers, missing_solutions
 from .models import Solution
 from .solutions import catalogue_counts, solution_initiatives, solution_page
 
-PROFILE_LIST_LIMIT = 500
+PROFILE_LIST_LIMIT = 200
 
 
 def pdf_css():
     """The PDF's stylesheet, inlined (the file is small)."""
     return "\n".join(
-        Path(finders.find(name)).read_text(encoding="utf-8")
-        for name in ("css/profile-pdf.css", "css/intelligence.css")
+        Path(finders.find(name)).read_text(encoding="utf-8") for name in ("css/profile-pdf.css",)
     )
 
 
-MAP_POINT_LIMIT = 2000
+MAP_POINT_LIMIT = 5000
 
 
 @require_GET
@@ -188,15 +187,23 @@ def profile(request, slug):
 
 @require_GET
 def profile_pdf(request, slug):
+    territory = _territory(slug)
+    today = timezone.localdate()
+    # Cached on all of the public data (its nearest examples lie anywhere) and the day.
+    pdf = caching.cached(
+        "intel-pdf", [territory.pk, today.isoformat()], lambda: _render_pdf(request, territory)
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"ssemap-{territory.slug}-{today:%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _render_pdf(request, territory):
     from weasyprint import HTML  # heavy: imported for this view only
 
-    territory = _territory(slug)
     context = profile_context(territory)
     # Standalone: WeasyPrint reads no URL, the stylesheet is inlined.
     context.update(for_pdf=True, base_template="intelligence/pdf_base.html", inline_css=pdf_css())
     html = render(request, "intelligence/profile.html", context).content.decode()
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"ssemap-{territory.slug}-{context['today']:%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
