@@ -10,8 +10,9 @@ from territories.models import SizeClass, Territory
 from .comparison import peers
 from .models import SolutionLink
 
-SEED_COMMUNES = 5
-CANDIDATE_COUNT = 12
+# Among the communes with the most initiatives of a solution, the busiest of each size class.
+SEED_COMMUNES = 500
+PER_CLASS = 3
 
 
 def catalogue_counts():
@@ -43,17 +44,28 @@ def where(solution):
 
 
 def candidates(solution, communes):
-    """Communes comparable with those where ``solution`` thrives that do not have it yet:
-    the peers of its ``SEED_COMMUNES`` busiest communes, closest in population first."""
+    """Communes comparable with those where ``solution`` thrives that do not have it yet: for
+    each size class, the peers of its busiest commune, closest in population first."""
     have = {pk for pk, _count in communes}
+    busiest = {}
+    ranked = Territory.objects.in_bulk([pk for pk, _n in communes[:SEED_COMMUNES]])
+    for pk, _count in communes[:SEED_COMMUNES]:  # most initiatives first
+        commune = ranked.get(pk)
+        if commune is not None:
+            busiest.setdefault(commune.size_class, commune)
     found = []
-    for commune in Territory.objects.filter(pk__in=[pk for pk, _n in communes[:SEED_COMMUNES]]):
+    for size_class in SizeClass.values:
+        commune = busiest.get(size_class)
+        if commune is None:
+            continue
+        taken = 0
         for peer in peers(commune).select_related("department"):
             if peer.pk not in have and peer not in found:
                 peer.like = commune
                 found.append(peer)
-            if len(found) >= CANDIDATE_COUNT:
-                return found
+                taken += 1
+                if taken == PER_CLASS:
+                    break
     return found
 
 
