@@ -6,13 +6,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
 from initiatives import caching
 from initiatives.models import Initiative
 from territories.models import Outline, Territory
 
-from . import charts
+from . import charts, choropleth
 from .comparison import compare
 from .forms import MAX_COMPARED, MIN_COMPARED, CompareForm, find_territory
 from .missing import missing_levers, missing_solutions
@@ -20,6 +21,11 @@ from .models import Solution
 from .solutions import catalogue_counts, solution_initiatives, solution_page
 
 PROFILE_LIST_LIMIT = 200
+LEVEL_LABELS = [
+    ("region", _lazy("Regions")),
+    ("department", _lazy("Departments")),
+    ("epci", _lazy("Intercommunalities")),
+]
 
 
 def pdf_css():
@@ -207,3 +213,16 @@ def _render_pdf(request, territory):
     context.update(for_pdf=True, base_template="intelligence/pdf_base.html", inline_css=pdf_css())
     html = render(request, "intelligence/profile.html", context).content.decode()
     return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+
+
+@require_GET
+def country_map(request):
+    """Initiatives per 10,000 inhabitants by region, department or intercommunality."""
+    level = request.GET.get("level", "department")
+    if level not in choropleth.LEVELS:
+        return render(
+            request, "intelligence/country_map.html", {"unknown_level": level[:40]}, status=400
+        )
+    context = choropleth.choropleth(choropleth.LEVELS[level])
+    context.update(level=level, levels=LEVEL_LABELS)
+    return render(request, "intelligence/country_map.html", context)

@@ -22,6 +22,7 @@ def test_the_intelligence_pages_are_valid_html(client, world, tmp_path):
         "compare-error": "/compare/?t=nowhere",
         "compare-one": f"/compare/?t={world.town.slug}",
         "profile": f"/en/territories/{world.town.slug}/profile/",
+        "country-map": "/territories-map/?level=region",
         "territory": f"/territories/{world.metropolis.slug}/",
     }
     files = []
