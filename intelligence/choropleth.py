@@ -20,6 +20,7 @@ MAINLAND = (-5.3, 41.3, 9.7, 51.2)
 WIDTH = 640
 # Sequential greens, light to dark, one per class.
 PALETTE = ("#edf6ef", "#bfe0c8", "#86c29a", "#3f9a66", "#0b6e4f")
+CLASSES = len(PALETTE)
 
 
 def _project():
@@ -64,7 +65,7 @@ def shapes(kind):
     return paths
 
 
-def breaks(values, classes=len(PALETTE)):
+def breaks(values, classes=CLASSES):
     """Quantile class limits of ``values`` (the upper bounds of all classes but the last)."""
     values = sorted(values)
     if not values:
@@ -106,7 +107,7 @@ def choropleth(kind):
     paths = caching.cached("intel-shapes", [kind], lambda: shapes(kind), scopes=[])
     rows = caching.cached("intel-rates", [kind], lambda: rates(kind))
     limits = breaks([t.rate for t in rows if t.rate is not None])
-    _project_fn, height = _project()
+    height = _project()[1]
     areas = [
         {"path": paths[t.pk], "colour": colour_of(t.rate or 0, limits), "territory": t}
         for t in rows
