@@ -109,6 +109,7 @@ def test_no_intelligence_page_is_wider_than_320_px(site, towns, browser, problem
         "/solutions/",
         "/solutions/recyclerie/",
         f"/territories/{towns[0].slug}/profile/",
+        "/territories-map/?level=department",
     ):
         page.goto(site + path)
         width = page.evaluate("() => document.documentElement.scrollWidth")
@@ -125,4 +126,15 @@ def test_territories_are_added_to_a_comparison_by_typing_their_name(site, towns,
     page.get_by_role("link", name="Retirer Villebourg").click()
     page.wait_for_url(f"**/compare/?t={towns[1].slug}")
     expect(page.get_by_role("combobox", name="Ajouter un territoire")).to_be_visible()
+    problems.assert_none()
+
+
+def test_a_territory_page_prints_without_the_site_s_navigation_and_map(site, towns, page, problems):
+    page.goto(site + towns[0].get_absolute_url())
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator(".map-frame")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Comparé aux territoires semblables")).to_be_visible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "browser-territory-print.png"), full_page=True)
     problems.assert_none()
