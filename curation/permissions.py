@@ -33,6 +33,7 @@ CURATOR_PERMISSIONS = {
     "intelligence": {
         "solution": ["view", "add", "change"],
         "solutionlink": ["view", "add", "change", "delete"],  # a wrong link, not reference data
+        "programmemembership": ["view", "add", "change"],
     },
 }
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Solution, SolutionLink
+from .models import ProgrammeMembership, Solution, SolutionLink
 
 
 class SolutionLinkInline(admin.TabularInline):
@@ -33,3 +33,12 @@ class SolutionLinkAdmin(admin.ModelAdmin):
     search_fields = ["initiative__name", "solution__name_fr"]
     autocomplete_fields = ["initiative"]
     list_select_related = ["initiative", "solution"]
+
+
+@admin.register(ProgrammeMembership)
+class ProgrammeMembershipAdmin(admin.ModelAdmin):
+    list_display = ["territory", "programme", "year", "source"]
+    list_filter = ["programme", "year"]
+    search_fields = ["territory__name", "territory__code"]
+    raw_id_fields = ["territory"]
+    list_select_related = ["territory", "programme"]

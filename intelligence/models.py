@@ -74,3 +74,33 @@ class SolutionLink(models.Model):
 
     def __str__(self):
         return f"{self.solution} — {self.initiative}"
+
+
+class ProgrammeMembership(models.Model):
+    """When and on what source a territory joined a national programme (CSV import); the
+    membership itself is ``Territory.programmes``, which the pages and filters read."""
+
+    programme = models.ForeignKey(
+        "territories.Programme", verbose_name=_("national programme"), on_delete=models.CASCADE
+    )
+    territory = models.ForeignKey(
+        "territories.Territory", verbose_name=_("territory"), on_delete=models.CASCADE
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("programme membership")
+        verbose_name_plural = _("programme memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "territory"], name="programmemembership_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year__isnull=True) | models.Q(year__gte=1950, year__lte=2100),
+                name="programmemembership_year_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.territory} — {self.programme}"
