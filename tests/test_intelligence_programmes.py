@@ -3,6 +3,7 @@ reported with their line, nothing is guessed."""
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from intelligence.models import ProgrammeMembership
 from intelligence.programmes import import_memberships
@@ -20,21 +21,24 @@ def pvd(db):
 def test_rows_add_territories_to_programmes_with_year_and_source(pvd):
     town = CommuneFactory(code="29197", name="Plouhinec")
     epci = EpciFactory(code="200067197", epci_kind=EpciKind.COMMUNAUTE_COMMUNES)
-    report = import_memberships(
-        [
-            "programme,code,year,source\n",
-            "petites-villes-de-demain,29197,2020,ANCT liste 2020\n",
-            "Petites villes de demain,200067197,,ANCT\n",
-            "action-coeur-de-ville,29197,2018,x\n",
-            "petites-villes-de-demain,99999,2020,x\n",
-            "petites-villes-de-demain,29197,20x0,x\n",
-        ]
-    )
+    with translation.override("en"):
+        report = import_memberships(_rows())
     assert (report.added, report.updated) == (2, 0)
     assert list(town.programmes.all()) == [pvd] and list(epci.programmes.all()) == [pvd]
     membership = ProgrammeMembership.objects.get(territory=town)
     assert (membership.year, membership.source) == (2020, "ANCT liste 2020")
     assert [error.split(":")[0] for error in report.errors] == ["Line 4", "Line 5", "Line 6"]
+
+
+def _rows():
+    return [
+        "programme,code,year,source\n",
+        "petites-villes-de-demain,29197,2020,ANCT liste 2020\n",
+        "Petites villes de demain,200067197,,ANCT\n",
+        "action-coeur-de-ville,29197,2018,x\n",
+        "petites-villes-de-demain,99999,2020,x\n",
+        "petites-villes-de-demain,29197,20x0,x\n",
+    ]
 
 
 def test_importing_again_updates_instead_of_duplicating(pvd):
@@ -48,7 +52,7 @@ def test_importing_again_updates_instead_of_duplicating(pvd):
 
 def test_a_file_without_the_columns_is_refused_whole(pvd):
     report = import_memberships(["programme,insee\n", "petites-villes-de-demain,29197\n"])
-    assert report.errors == ["Missing columns: code, year, source."]
+    assert report.errors == ["Colonnes manquantes : code, year, source."]  # French by default
 
 
 def test_the_command_reads_a_file_and_says_what_it_did(pvd, tmp_path, capsys):
