@@ -78,8 +78,8 @@ messages: install ## Update and compile the French and English translation catal
 	$(BIN)/python manage.py makemessages -d djangojs -l fr -l en --ignore='.venv/*' --ignore='staticfiles/*' --ignore='static/vendor/*'
 	$(BIN)/python manage.py compilemessages --ignore='.venv/*'
 
-bench-db: install ## Build the PostgreSQL benchmark databases (10,000 and 100,000 initiatives)
-	bench/build_db.sh $(COUNTS)
+bench-db: install ## Build the PostgreSQL benchmark databases (10k, 100k and 1M initiatives; COUNTS="100000" for some)
+	bench/build_db.sh $(or $(COUNTS),10000 100000 1000000)
 
 bench: install ## Measure with wrk under gunicorn (make bench DB=ssemap_bench_10k); see bench/README.md
 	$(BIN)/python bench/run.py --serve $(or $(DB),ssemap_bench_100k) $(BENCH_ARGS)

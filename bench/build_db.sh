@@ -2,7 +2,7 @@
 # Build the benchmark databases: PostgreSQL, the real territories, reference data, the seed
 # initiatives and generated sample initiatives.
 #
-#   bench/build_db.sh            # ssemap_bench_10k and ssemap_bench_100k
+#   bench/build_db.sh            # ssemap_bench_10k and ssemap_bench_100k (make bench-db: 1M too)
 #   bench/build_db.sh 10000      # only ssemap_bench_10k
 #
 # PG_URL (default postgres://postgres@127.0.0.1:5432) names the server; each database is

@@ -27,7 +27,7 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from curation import imports  # noqa: E402
+from exchange import csv_commit, csv_import  # noqa: E402
 from initiatives.exports import EXPORT_COLUMNS  # noqa: E402
 from initiatives.models import Theme  # noqa: E402
 from territories.models import Territory  # noqa: E402
@@ -59,32 +59,34 @@ def csv_content(rows):
 
 def timed(function):
     with CaptureQueriesContext(connection) as queries:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = function()
         seconds = time.perf_counter() - start
+    print(f"  ({time.process_time() - cpu:.1f} s CPU in this process)")
     return result, seconds, len(queries)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("rows", type=int, nargs="?", default=10_000)
-    parser.add_argument("--max-rows", action="store_true", help="lift imports.MAX_ROWS")
+    parser.add_argument("--max-rows", action="store_true", help="lift csv_import.MAX_ROWS")
     args = parser.parse_args()
     if args.max_rows:
-        imports.MAX_ROWS = max(imports.MAX_ROWS, args.rows)
+        csv_import.MAX_ROWS = max(csv_import.MAX_ROWS, args.rows)
     content = csv_content(args.rows)
     print(f"{args.rows} rows, {len(content) / 1e6:.1f} MB, {connection.vendor}")
-    plan, seconds, queries = timed(lambda: imports.parse(content))
+    plan, seconds, queries = timed(lambda: csv_import.parse(content))
     print(f"preview: {seconds:6.1f} s, {queries} queries, ok={plan.ok} {plan.file_errors[:1]}")
     if not plan.ok:
         return
     try:
         with transaction.atomic():
-            (created, _), seconds, queries = timed(lambda: imports.apply(plan, by=None))
+            (created, _), seconds, queries = timed(lambda: csv_commit.apply(plan, by=None))
             print(f"commit:  {seconds:6.1f} s, {queries} queries, {created} created")
             raise Rollback
     except Rollback:
         print("rolled back: the database is unchanged")
+    print("load average:", " ".join(f"{x:.1f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":

@@ -112,8 +112,12 @@ def endpoints(base_url):
         ("directory, 3 filters", "html", f"/initiatives/?{three}", False),
         ("directory, 3 filters (uncached)", "html", f"/initiatives/?{three}", True),
         ("directory, text query", "html", "/initiatives/?q=energie", False),
+        # The rows of issue 11's table, measured the same way.
+        ("directory, one theme", "html", "/initiatives/?theme=alimentation", False),
+        ("search q=jardin", "html", "/initiatives/?q=jardin", False),
         ("initiative page", "html", initiative, False),
         ("metropolis page", "html", "/territories/metropole-de-lyon/", False),
+        ("region page (Île-de-France)", "html", "/territories/ile-de-france/", False),
         ("small town page", "html", "/territories/plouhinec-29197/", False),
         (
             "comparison of 3 metropolises",
@@ -123,6 +127,13 @@ def endpoints(base_url):
         ),
         ("solution page", "html", "/solutions/recyclerie/", False),
     ]
+    many = "&".join(
+        [f"theme={t}" for t in ("alimentation", "mobilite", "habitat-energie", "culture")]
+        + ["theme=solidarite", "size_class=small_town", "size_class=medium_city"]
+    )
+    rows.append(
+        ("map z5, 5 themes + 2 size classes", "map", f"{map_path(FRANCE, 5)}&{many}", False)
+    )
     for label, centre, zoom in (
         ("France z5", FRANCE, 5),
         ("metropolis z10", LYON, 10),

@@ -33,6 +33,7 @@ M2M_MODELS = {
     "themes": Theme,
     "practices": CollaborativePractice,
     "low_tech_qualities": LowTechQuality,
+    "areas_served": Territory,
 }
 
 
@@ -109,7 +110,9 @@ def display(field, value):
         return "—"
     if field in M2M_MODELS:
         names = dict(
-            M2M_MODELS[field].objects.filter(slug__in=value).values_list("slug", "name_fr")
+            M2M_MODELS[field]
+            .objects.filter(slug__in=value)
+            .values_list("slug", "name" if field == "areas_served" else "name_fr")
         )
         return ", ".join(names.get(slug, slug) for slug in value)
     if field in REFERENCE_MODELS:

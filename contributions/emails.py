@@ -14,7 +14,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -30,10 +30,21 @@ RETRY_DELAYS = (60, 300, 1800, 7200)
 
 
 @task
-def send_email(subject, body, recipients, attempt=1):
-    """Send one message; on a mail server failure, try again later (a deferred copy)."""
+def send_email(subject, body, recipients, attempt=1, reply_to=(), headers=None):
+    """Send one message; on a mail server failure, try again later (a deferred copy).
+
+    ``reply_to``: who answers reach (a relayed message); ``headers``: extra headers, such as
+    an alert digest's ``List-Unsubscribe``.
+    """
     try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        EmailMessage(
+            subject=subject,
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=recipients,
+            reply_to=list(reply_to),
+            headers=headers,
+        ).send()
     except OSError:  # smtplib's errors, refusals, timeouts, connection errors
         retry = attempt <= len(RETRY_DELAYS) and send_email.get_backend().supports_defer
         if not retry:
@@ -41,7 +52,12 @@ def send_email(subject, body, recipients, attempt=1):
             raise
         delay = timedelta(seconds=RETRY_DELAYS[attempt - 1])
         send_email.using(run_after=timezone.now() + delay).enqueue(
-            subject, body, recipients, attempt=attempt + 1
+            subject,
+            body,
+            recipients,
+            attempt=attempt + 1,
+            reply_to=reply_to,
+            headers=headers,
         )
         logger.warning(
             "Could not send “%s” (attempt %s), trying again in %s", subject, attempt, delay

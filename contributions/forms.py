@@ -21,7 +21,7 @@ from initiatives.models import (
     Theme,
 )
 from ssemap.text import has_markup, plain_text
-from territories.forms import CommuneField
+from territories.forms import MAX_AREAS, CommuneField, TerritoriesField
 from territories.models import Territory
 
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -154,6 +154,15 @@ class InitiativeFieldsForm(forms.ModelForm):
         ),
     )
     commune_code = forms.CharField(required=False, widget=forms.HiddenInput)
+    areas_served = TerritoriesField(
+        label=_("Areas served"),
+        required=False,
+        help_text=_(
+            "Only if it serves more than its commune (a mobile shop, a service for a whole "
+            "intercommunality): communes, intercommunalities, departments or regions, "
+            "separated by semicolons."
+        ),
+    )
     latitude = coordinate_field(_("Latitude"), 90)
     longitude = coordinate_field(_("Longitude"), 180)
     legal_form = forms.ModelChoiceField(
@@ -194,6 +203,10 @@ class InitiativeFieldsForm(forms.ModelForm):
         }
         help_texts = {
             "summary": _("One or two sentences, up to 300 characters."),
+            "contact_email": _(
+                "Never shown on the site: visitors write through a form, and once a year we ask "
+                "this address whether the page is still accurate."
+            ),
             "website": _("The full address, starting with https://"),
         }
 
@@ -219,6 +232,24 @@ class InitiativeFieldsForm(forms.ModelForm):
             "Filled in by the map; without it, the centre of the commune. "
             "It must be within %(km)s km of the commune."
         ) % {"km": settings.SUBMISSION_MAX_DISTANCE_KM}
+
+    def chosen_areas(self):
+        """The areas served to show as chosen: as sent (those resolved), else as stored."""
+        if not self.is_bound:
+            return list(
+                self.get_initial_for_field(self.fields["areas_served"], "areas_served") or []
+            )
+        if "areas_served" in getattr(self, "cleaned_data", {}):
+            return self.cleaned_data["areas_served"]
+        slugs = [v for v in self.data.getlist("areas_served") if len(v) <= 160][: MAX_AREAS * 2]
+        return list(Territory.objects.filter(slug__in=slugs).select_related("department"))
+
+    def typed_areas(self):
+        """What was typed in the areas' text input and not resolved (shown back with its error)."""
+        if not self.is_bound or "areas_served" not in self.errors:
+            return ""
+        chosen = {t.slug for t in self.chosen_areas()}
+        return "; ".join(v for v in self.data.getlist("areas_served") if v and v not in chosen)
 
     def clean(self):
         cleaned = super().clean()
@@ -357,6 +388,18 @@ class CorrectionForm(InitiativeFieldsForm):
     # The signed fingerprints of the values the form showed (corrections.seen_token).
     seen = forms.CharField(required=False, widget=forms.HiddenInput)
     is_bot = SubmitterFields.is_bot
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The listed address is never shown on a page (freshness/ relays messages to it): the
+        # field starts empty, and left empty keeps the current address.
+        self.initial["contact_email"] = ""
+        self.fields["contact_email"].help_text = _(
+            "Private. Leave empty to keep the current address; type one to replace it."
+        )
+
+    def clean_contact_email(self):
+        return self.cleaned_data["contact_email"] or self.instance.contact_email
 
     def clean_message(self):
         return plain_text(self.cleaned_data["message"], single_line=False)

@@ -21,6 +21,7 @@ from . import emails
 from .corrections import base_of, changed_values, read_seen, seen_token
 from .forms import CorrectionForm, SubmissionForm
 from .ratelimit import allow, allow_submission, too_many
+from .signals import correction_suggested
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +94,7 @@ def correct(request, slug):
                         submitter_name=form.cleaned_data["submitter_name"],
                         submitter_email=form.cleaned_data["submitter_email"],
                     )
+                    correction_suggested.send(Correction, correction=correction, request=request)
                     review_url = request.build_absolute_uri(
                         reverse("admin:initiatives_correction_change", args=[correction.pk])
                     )

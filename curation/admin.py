@@ -13,13 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from contributions import corrections
 from initiatives.duplicates import duplicates_of
 from initiatives.models import (
     ActionLever,
     CollaborativePractice,
     Correction,
-    CorrectionStatus,
     Initiative,
     LegalForm,
     LowTechQuality,
@@ -30,7 +28,7 @@ from initiatives.models import (
 )
 
 from . import views
-from .filters import CorrectionStatusFilter, RegionFilter, SizeClassFilter, StatusFilter
+from .filters import RegionFilter, SizeClassFilter, StatusFilter
 from .forms import InitiativeAdminForm, MapPointWidget, RejectForm
 from .merge import MergeError, merge, merged_values
 from .moderation import TransitionError, allowed_targets, stored_status, transition
@@ -103,7 +101,7 @@ class InitiativeAdmin(SimpleHistoryAdmin):
     ]
     list_filter = [StatusFilter, "themes", RegionFilter, SizeClassFilter, "source", "low_tech"]
     search_fields = ["name", "organisation", "commune__name"]
-    autocomplete_fields = ["commune", "legal_form"]
+    autocomplete_fields = ["commune", "legal_form", "areas_served"]
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     readonly_fields = ["status", "created_at", "updated_at", "published_at", "duplicates_panel"]
     date_hierarchy = "created_at"
@@ -145,7 +143,16 @@ class InitiativeAdmin(SimpleHistoryAdmin):
         ),
         (
             _("Place"),
-            {"fields": ["commune", "address", "latitude", "longitude", "location_precision"]},
+            {
+                "fields": [
+                    "commune",
+                    "areas_served",
+                    "address",
+                    "latitude",
+                    "longitude",
+                    "location_precision",
+                ]
+            },
         ),
         (_("Public contact"), {"fields": ["website", "contact_email", "contact_phone"]}),
         (
@@ -389,96 +396,6 @@ class InitiativeAdmin(SimpleHistoryAdmin):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
         return views.import_initiatives(self, request)
-
-
-# ---- Corrections ------------------------------------------------------------------------------
-@admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
-    change_form_template = "admin/initiatives/correction/change_form.html"
-    list_display = ["initiative", "status", "fields_changed", "created_at", "decided_by"]
-    list_filter = [CorrectionStatusFilter]
-    search_fields = ["initiative__name", "message"]
-    ordering = ["created_at"]
-    fields = [
-        "initiative_link",
-        "status",
-        "diff_table",
-        "message",
-        "submitter_name",
-        "submitter_email",
-        "created_at",
-        "decided_at",
-        "decided_by",
-    ]
-    readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.display(description=_("fields changed"))
-    def fields_changed(self, obj):
-        return ", ".join(
-            str(Initiative._meta.get_field(f).verbose_name)
-            for f in obj.proposed
-            if f in corrections.CORRECTABLE_FIELDS
-        )
-
-    @admin.display(description=_("initiative"))
-    def initiative_link(self, obj):
-        url = reverse("admin:initiatives_initiative_change", args=[obj.initiative_id])
-        return format_html('<a href="{}">{}</a>', url, obj.initiative)
-
-    @admin.display(description=_("differences with the published version"))
-    def diff_table(self, obj):
-        rows = corrections.diff(obj)
-        return format_html(
-            '<table class="correction-diff"><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr>'
-            "</thead><tbody>{}</tbody></table>",
-            _("field"),
-            _("published"),
-            _("proposed"),
-            format_html_join(
-                "",
-                '<tr class="{}"><th scope="row">{}</th><td class="old"><del>{}</del></td>'
-                '<td class="new"><ins>{}</ins></td></tr>',
-                (
-                    ("changed" if r["changed"] else "same", r["label"], r["current"], r["proposed"])
-                    for r in rows
-                ),
-            ),
-        )
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["can_decide"] = bool(
-            obj and obj.status == CorrectionStatus.PENDING and self.has_change_permission(request)
-        )
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def response_change(self, request, obj):
-        decision = (
-            corrections.accept
-            if "_accept" in request.POST
-            else corrections.refuse
-            if "_refuse" in request.POST
-            else None
-        )
-        if decision is None:
-            return super().response_change(request, obj)
-        try:
-            decision(obj, by=request.user)
-        except (corrections.CorrectionError, forms.ValidationError) as error:
-            self.message_user(
-                request, "; ".join(getattr(error, "messages", [str(error)])), messages.ERROR
-            )
-            return HttpResponseRedirect(request.path)
-        self.message_user(
-            request,
-            _("The correction was accepted and applied.")
-            if decision is corrections.accept
-            else _("The correction was refused; the initiative is unchanged."),
-            messages.SUCCESS,
-        )
-        return HttpResponseRedirect(reverse("admin:initiatives_correction_changelist"))
 
 
 @admin.register(StatusChange)

@@ -16,7 +16,7 @@ class CurationConfig(AppConfig):
 
         from initiatives.models import Initiative
 
-        from . import admin  # noqa: F401
+        from . import admin, corrections_admin  # noqa: F401
         from .moderation import refuse_status_change_outside_moderation
         from .permissions import ensure_curator_group
 

@@ -73,7 +73,7 @@ def merge(keep, drop, *, by):
             )
         for field, value in merged_values(keep, drop).items():
             setattr(keep, field, value)
-        for field in CLASSIFICATION_FIELDS:
+        for field in (*CLASSIFICATION_FIELDS, "areas_served"):
             getattr(keep, field).add(*getattr(drop, field).all())
         drop.corrections.filter(status=CorrectionStatus.PENDING).update(initiative=keep)
         keep._history_user = by

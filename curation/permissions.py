@@ -30,6 +30,12 @@ CURATOR_PERMISSIONS = {
         "territory": ["view", "change"],  # programmes and levers only (see TerritoryAdmin)
         "programme": ["view", "add", "change"],
     },
+    "freshness": {
+        "freshnessentry": ["view"],  # the queue; archiving goes through moderation
+        "closurereport": ["view", "change"],
+        "ownership": ["view"],
+        "reminder": ["view"],
+    },
     "intelligence": {
         "solution": ["view", "add", "change"],
         "solutionlink": ["view", "add", "change", "delete"],  # a wrong link, not reference data

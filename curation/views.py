@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from exchange.csv_commit import ImportConflict, apply
+from exchange.csv_import import IMPORTED_COLUMNS, MAX_BYTES, parse
 from initiatives.models import Initiative
-
-from .imports import IMPORTED_COLUMNS, MAX_BYTES, ImportConflict, apply, parse
 
 SESSION_KEY = "initiative_import"
 

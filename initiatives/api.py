@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import condition, require_GET
 
-from . import caching, exports
+from . import caching, exports, licences
 from .filters import NOT_FILTERING, InitiativeFilterSet
 from .mapdata import map_feature_collection, scope_margin
 
@@ -173,7 +173,8 @@ def _download(response, filterset, extension):
     name = export_name(filterset, extension)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
 
-    response["Link"] = f'<{exports.LICENCE_URL}>; rel="license"'
+    licence = licences.selection_licence(filterset.qs)
+    response["Link"] = f'<{licences.url_of(licence)}>; rel="license"'
     return caching.revalidate(response)
 
 
@@ -205,11 +206,13 @@ def export_geojson(request):
     if not filterset.is_valid():
         return bad_request(filterset.form)
 
+    licence = licences.selection_licence(filterset.qs)
+
     def chunks():
         head = {
             "type": "FeatureCollection",
-            "licence": exports.LICENCE_NAME,
-            "licence_url": exports.LICENCE_URL,
+            "licence": licence.label,
+            "licence_url": licences.url_of(licence),
             "attribution": "ssemap",
         }
         yield json.dumps(head, ensure_ascii=False)[:-1] + ', "features": ['

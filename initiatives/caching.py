@@ -91,6 +91,14 @@ def territory_scope(territory):
     return f"t:{territory.pk}"
 
 
+def served_scopes(territory):
+    """The scopes of the initiatives that serve ``territory`` (the filter's ``serving``
+    option): ``s:`` of it and of its containers, bumped by changes of areas served that lie
+    in it, are it or contain it (migration 0011)."""
+    ids = (territory.pk, territory.region_id, territory.department_id, territory.epci_id)
+    return [f"s:{pk}" for pk in ids if pk]
+
+
 def area_scopes(bbox, margin=0.0):
     """The map squares covering ``bbox`` widened by ``margin`` (a fraction of the world's
     width), or None when there are too many of them."""
@@ -113,7 +121,9 @@ def filter_scopes(filterset, margin=0.0, without=()):
     """
     cleaned = filterset.form.cleaned_data
     if cleaned.get("territory") and "territory" not in without:
-        return [territory_scope(cleaned["territory"])]
+        # The served scopes always: the option's count shows even when it is off.
+        territory = cleaned["territory"]
+        return [territory_scope(territory), *served_scopes(territory)]
     if cleaned.get("bbox") and "bbox" not in without:
         return area_scopes(cleaned["bbox"], margin)
     return None
@@ -200,6 +210,28 @@ def cached(prefix, parts, compute, *, request=None, scopes=None, timeout=CACHE_S
     if value is None:
         value = compute()
         cache.set(key, value, timeout)
+    return value
+
+
+def cached_by_result(prefix, parts, compute, scopes_of, *, timeout=CACHE_SECONDS):
+    """``compute()``, cached until a write in the scopes its own result lies in.
+
+    For answers whose extent is known only once computed: the "nearby" list of an initiative
+    depends on the circle out to its farthest item, small in a city, wide in the countryside.
+    ``scopes_of(result)`` names them (None: all of the public data). The entry keeps their
+    version and is used while it has not moved; a write anywhere during ``compute()`` leaves
+    nothing cached, so no answer older than its version is ever stored.
+    """
+    key = cache_key(prefix, get_language() or "", *parts)
+    entry = cache.get(key)
+    if entry is not None and version_for(entry[0])[0] == entry[1]:
+        return entry[2]
+    before = data_version()[0]
+    value = compute()
+    scopes = scopes_of(value)
+    version = version_for(scopes)[0]
+    if data_version()[0] == before:
+        cache.set(key, (scopes, version, value), timeout)
     return value
 
 

@@ -2,7 +2,8 @@
 
 Facet counts follow the usual rule of faceted search: each facet counts its options with
 every *other* filter applied, so ticking one more theme never makes the other themes vanish.
-One grouped query per facet, whatever the number of initiatives.
+Where no other filter than the territory applies, the counts are read from the tallies the
+database keeps (``FacetTally``); otherwise one grouped query per facet.
 """
 
 from dataclasses import dataclass, field
@@ -14,9 +15,17 @@ from django.utils.translation import pgettext_lazy
 
 from territories.models import EpciKind, Kind, SizeClass, Territory
 
-from . import caching
+from . import caching, hours
 from .filters import NOT_FILTERING, Sort
-from .models import ActionLever, CollaborativePractice, LegalForm, Theme
+from .models import (
+    TERRITORY_COLUMN,
+    ActionLever,
+    CollaborativePractice,
+    FacetTally,
+    Initiative,
+    LegalForm,
+    Theme,
+)
 
 # Facet → the field its options count initiatives by.
 FACET_FIELDS = {
@@ -98,6 +107,7 @@ class Directory:
             "filters-form",
             caching.version_for(self.scopes)[0],
             caching.raw_filter_key(self.filterset, exclude=("page",)),
+            hours.current_slot().isoformat(),  # the "open now" count changes with the time
         )
 
     @property
@@ -122,22 +132,67 @@ class Directory:
 
     def facet_counts(self):
         """Every facet's counts: one query per facet, cached on the query and the data version."""
-        without = self.filterset.queryset_without
+        filterset = self.filterset
+
+        territory = self.cleaned.get("territory")
 
         def compute():
-            counts = {name: without(name).count_by(field) for name, field in FACET_FIELDS.items()}
-            counts["low_tech"] = without("low_tech").low_tech().count()
+            # Where only the territory filters (or nothing), the tallies hold the counts: one
+            # index read for the facets that share a territory; a grouped query otherwise.
+            tallied = {}
+            for name in (*FACET_FIELDS, "low_tech"):
+                where = filterset.tally_territory(name)
+                if where is not None:
+                    tallied.setdefault(where, []).append(name)
+            counts = {}
+            for where, names in tallied.items():
+                counts.update(FacetTally.objects.counts(where, names))
+            for name, field_name in FACET_FIELDS.items():
+                if name not in counts:
+                    counts[name] = filterset.queryset_without(name).count_by(field_name)
+            if "low_tech" in counts:
+                counts["low_tech"] = counts["low_tech"].get("", 0)
+            else:
+                counts["low_tech"] = filterset.queryset_without("low_tech").low_tech().count()
+            if territory is not None:
+                # What the "serving" option adds: initiatives serving it, located elsewhere.
+                others = filterset.queryset_without("territory", "serving").exclude(
+                    pk__in=Initiative.objects.in_territory(territory).values("pk")
+                )
+                counts["serving"] = others.serving(territory).count()
+            # Hours are text read in Python (initiatives/hours.py): counted among the results.
+            counts["open_now"] = filterset.queryset_without("open_now").open_at(slot).count()
             return counts
 
-        return caching.cached("facets", [self.results_key], compute, scopes=self.scopes)
+        slot = hours.current_slot()
+        parts = [self.results_key, slot.isoformat()]
+        return caching.cached("facets", parts, compute, scopes=self.scopes)
 
     def result_count(self):
         """How many results, cached like the facet counts (for the paginator)."""
         return caching.cached(
             "count",
             [self.results_key],
-            lambda: self.results.count(),
+            self._count,
             scopes=self.scopes,
+        )
+
+    def _count(self):
+        territory = self.filterset.tally_territory()
+        if territory is None:
+            return self.results.count()
+        return FacetTally.objects.counts(territory, ["total"])["total"].get("", 0)
+
+    def serving_option(self):
+        """The territory filter's "serving" option: ``(count it adds, ticked)``, or None
+        without a territory."""
+        if not self.is_valid or not self.cleaned.get("territory"):
+            return None
+        return FacetOption(
+            "1",
+            self.filterset.filters["serving"].label,
+            self.facet_counts()["serving"],
+            bool(self.cleaned.get("serving")),
         )
 
     def facets(self):
@@ -183,13 +238,24 @@ class Directory:
                 ],
             )
         )
+        facets.append(
+            Facet(
+                "open_now",
+                pgettext_lazy("facet", "Opening hours"),
+                [
+                    FacetOption(
+                        "1", _("Open now"), all_counts["open_now"], bool(selected["open_now"])
+                    )
+                ],
+            )
+        )
         return facets
 
     def _selected_slugs(self, name):
         value = self.cleaned.get(name)
         if not value:
             return set()
-        if name == "low_tech":
+        if name in ("low_tech", "open_now"):
             return {"1"}
         return {getattr(v, "slug", v) for v in value}
 
@@ -199,6 +265,16 @@ class Directory:
             for obj in objects
         ]
         return Facet(name, self.filterset.filters[name].label, options)
+
+    def mark_serving(self, initiatives):
+        """With the "serving" option, mark the initiatives listed because they serve the
+        territory rather than lie in it (``serves_here``, said on their card)."""
+        territory = self.cleaned.get("territory")
+        if not (territory and self.cleaned.get("serving")):
+            return
+        column = f"{TERRITORY_COLUMN[territory.kind]}_id"
+        for initiative in initiatives:
+            initiative.serves_here = getattr(initiative, column) != territory.pk
 
     # -- chips --------------------------------------------------------------------------------
 
@@ -218,9 +294,13 @@ class Directory:
             chips.append(self._chip(size_labels[value], "size_class", value))
         if data.get("low_tech"):
             chips.append(self._chip(pgettext_lazy("facet", "Low-tech"), "low_tech"))
+        if data.get("open_now"):
+            chips.append(self._chip(_("Open now"), "open_now"))
         if data.get("territory"):
             territory = data["territory"]
             chips.append(self._chip(f"{territory} ({territory.get_kind_display()})", "territory"))
+            if data.get("serving"):
+                chips.append(self._chip(_("Including the initiatives that serve it"), "serving"))
         if data.get("bbox"):
             chips.append(self._chip(_("In the chosen map area"), "bbox"))
         if data.get("near") and self.filterset.effective_sort() == Sort.DISTANCE:
@@ -272,6 +352,15 @@ class Directory:
             scopes=self.scopes,
         )
         return box.as_leaflet_bounds() if box else None
+
+    @property
+    def distance_origin(self):
+        """``"lat,lon"`` of the point the results are sorted from (the map's popups say how far
+        each is), or ""."""
+        if not self.is_valid or self.filterset.effective_sort() != Sort.DISTANCE:
+            return ""
+        near = self.cleaned["near"]
+        return f"{near.latitude:.6f},{near.longitude:.6f}"
 
     @property
     def distance_needs_commune(self):

@@ -3,6 +3,7 @@
 Multi-valued columns hold slugs separated by ``|``. Private fields never appear here.
 """
 
+from . import licences
 from .models import CLASSIFICATION_FIELDS, Initiative
 
 EXPORT_COLUMNS = [
@@ -22,27 +23,35 @@ EXPORT_COLUMNS = [
     "epci",
     "department",
     "region",
+    "areas_served",  # territory slugs, "|"-separated
     "address",
     "latitude",
     "longitude",
     "location_precision",  # exact, commune or approximate
     "website",
-    "contact_email",
+    # No contact_email: the listed address is private, reached through the page's form.
     "contact_phone",
+    "opening_hours",  # OpenStreetMap syntax, as given (data·inclusion's horaires_accueil)
     "year_started",
     "source",  # submission, curator, import or sample
     "source_reference",
+    "source_name",  # the file or source an imported record comes from
+    "source_identifier",  # its identifier there
+    "licence",  # etalab-2.0 or odbl-1.0: each record keeps its own (initiatives/licences.py)
     "updated_at",  # ISO 8601
+    "confirmed_at",  # ISO 8601: when its people last said it is accurate
     "url",  # absolute URL of the public page
 ]
 MULTI_VALUE_SEPARATOR = "|"
 
-LICENCE_NAME = "Licence Ouverte / Open Licence 2.0 (Etalab)"
-LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+# The site's licence; a selection holding share-alike records is published under theirs
+# (``licences.selection_licence``), never relabelled.
+LICENCE_NAME = licences.DEFAULT.label
+LICENCE_URL = licences.url_of(licences.DEFAULT)
 
 # Columns that hold numbers: never prefixed, so that a spreadsheet reads them as numbers.
 NUMERIC_COLUMNS = {"low_tech", "latitude", "longitude", "year_started"}
-MULTI_VALUE_COLUMNS = set(CLASSIFICATION_FIELDS)
+MULTI_VALUE_COLUMNS = {*CLASSIFICATION_FIELDS, "areas_served"}
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -97,6 +106,14 @@ def _chunk_rows(chunk, relations, slug_of, url_template):
         )
         for initiative_id, target_id in pairs:
             by_id[initiative_id]._export_slugs[name].append(slug_of[name][target_id])
+    areas = Initiative.areas_served.through.objects.filter(initiative_id__in=by_id)
+    for initiative in chunk:
+        initiative._export_slugs["areas_served"] = []
+    # In the territories' own order (by name), as the detail page lists them.
+    for initiative_id, slug in areas.values_list("initiative_id", "territory__slug").order_by(
+        "territory__name", "territory__slug"
+    ):
+        by_id[initiative_id]._export_slugs["areas_served"].append((0, slug))
     for initiative in chunk:
         for name, ranked in initiative._export_slugs.items():
             initiative._export_slugs[name] = [slug for _rank, slug in sorted(ranked)]
@@ -137,17 +154,22 @@ def export_row(initiative, url_template):
         "epci": name_of(initiative.epci),
         "department": name_of(initiative.department),
         "region": name_of(initiative.region),
+        "areas_served": slugs("areas_served"),
         "address": initiative.address,
         "latitude": initiative.latitude,
         "longitude": initiative.longitude,
         "location_precision": initiative.location_precision,
         "website": initiative.website,
-        "contact_email": initiative.contact_email,
         "contact_phone": initiative.contact_phone,
+        "opening_hours": initiative.opening_hours,
         "year_started": initiative.year_started,
         "source": initiative.source,
         "source_reference": initiative.source_reference,
+        "source_name": initiative.source_name,
+        "source_identifier": initiative.source_identifier,
+        "licence": initiative.licence,
         "updated_at": initiative.updated_at.isoformat() if initiative.updated_at else "",
+        "confirmed_at": initiative.confirmed_at.isoformat(),
         "url": url_template.replace("__slug__", initiative.slug),
     }
 

@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from territories.forms import CommuneField
 from territories.models import SizeClass, Territory
 
+from . import hours
 from .geo import BBox, distance_from
-from .models import Initiative, LegalForm
+from .models import EVERYWHERE, Initiative, LegalForm
 from .search import name_sort_key, search
 
 MAX_QUERY_LENGTH = 200
@@ -127,6 +128,18 @@ class ClassificationFilter(SlugMultipleChoiceFilter):
         return qs.with_any(self.field_name, [obj.pk for obj in value])
 
 
+class OpenNowField(forms.BooleanField):
+    """Ticked: the moment "open now" is asked at (``hours.current_slot``), so the results'
+    cache keys and ETags change with it; unticked: None."""
+
+    def clean(self, value):
+        return hours.current_slot() if super().clean(value) else None
+
+
+class OpenNowFilter(filters.Filter):
+    field_class = OpenNowField
+
+
 class BBoxFilter(filters.Filter):
     field_class = BBoxField
 
@@ -190,12 +203,20 @@ class InitiativeFilterSet(filters.FilterSet):
     low_tech = filters.BooleanFilter(
         label=_("Low-tech only"), method="filter_low_tech", widget=forms.CheckboxInput
     )
+    open_now = OpenNowFilter(
+        label=_("Open now"), method="filter_open_now", widget=forms.CheckboxInput
+    )
     territory = filters.ModelChoiceFilter(
         label=_("Territory"),
         queryset=Territory.objects.select_related("department"),
         to_field_name="slug",
         method="filter_territory",
         null_label=None,
+    )
+    serving = filters.BooleanFilter(
+        label=_("Include the initiatives that serve this territory"),
+        method="noop",  # read by filter_territory: it widens the territory filter
+        widget=forms.CheckboxInput,
     )
     bbox = BBoxFilter(label=_("Area"), method="filter_bbox")
     near = NearFilter(label=_("Near the commune"), method="noop", placed=True)
@@ -204,7 +225,7 @@ class InitiativeFilterSet(filters.FilterSet):
     )
 
     # The facets: filters whose options show how many results each would give.
-    FACETS = ("theme", "practice", "lever", "legal_form", "size_class", "low_tech")
+    FACETS = ("theme", "practice", "lever", "legal_form", "size_class", "low_tech", "open_now")
 
     class Meta:
         model = Initiative
@@ -212,6 +233,8 @@ class InitiativeFilterSet(filters.FilterSet):
         form = DirectoryForm
 
     def __init__(self, data=None, queryset=None, **kwargs):
+        # The tallies count published initiatives: they stand for this queryset only.
+        self.counts_published = queryset is None
         if queryset is None:
             queryset = Initiative.objects.published()
         super().__init__(data, queryset, **kwargs)
@@ -258,7 +281,12 @@ class InitiativeFilterSet(filters.FilterSet):
     def filter_low_tech(self, queryset, name, value):
         return queryset.low_tech() if value else queryset
 
+    def filter_open_now(self, queryset, name, value):
+        return queryset.open_at(value)
+
     def filter_territory(self, queryset, name, value):
+        if self.form.cleaned_data.get("serving"):
+            return queryset.in_or_serving(value)
         return queryset.in_territory(value)
 
     def filter_bbox(self, queryset, name, value):
@@ -307,6 +335,28 @@ class InitiativeFilterSet(filters.FilterSet):
         return queryset.order_by(name_sort_key(), "pk")
 
     # -- facets -------------------------------------------------------------------------------
+
+    def tally_territory(self, *without):
+        """Where the tallies hold the counts of the results without ``without``, or None.
+
+        ``FacetTally`` counts published initiatives per territory: it answers when no filter
+        other than the territory (and ``without``) applies — the territory's id, or
+        ``EVERYWHERE`` — and a grouped query over the results must answer otherwise.
+        """
+        if not self.counts_published or (self.is_bound and not self.form.is_valid()):
+            return None
+        data = self.form.cleaned_data if self.is_bound else {}
+        active = {
+            name
+            for name, value in data.items()
+            if name in self.filters
+            and name not in NOT_FILTERING
+            and name not in without
+            and _given(value)
+        }
+        if active - {"territory"}:
+            return None
+        return data["territory"].pk if "territory" in active else EVERYWHERE
 
     def queryset_without(self, *names):
         """The results with every filter applied except ``names`` (for facet counts)."""

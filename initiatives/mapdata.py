@@ -43,6 +43,7 @@ POINT_FIELDS = (
     "commune__name",
     "source",
     "location_precision",
+    "stale",
     "main_theme",
 )
 
@@ -209,8 +210,8 @@ def _round(value):
 
 
 def _point(row, url_template):
-    _pk, slug, name, latitude, longitude, commune, source, precision, theme = row
-    return {
+    _pk, slug, name, latitude, longitude, commune, source, precision, stale, theme = row
+    feature = {
         "type": "Feature",
         "id": slug,
         "geometry": {"type": "Point", "coordinates": [_round(longitude), _round(latitude)]},
@@ -223,6 +224,9 @@ def _point(row, url_template):
             "theme": theme or "",
         },
     }
+    if stale:  # only on the few that are: drawn faded (freshness/), the payload stays small
+        feature["properties"]["stale"] = True
+    return feature
 
 
 def _cluster(cell):

@@ -6,7 +6,8 @@ while a trigger elsewhere names the table — the full-text index's commune trig
 tables' version triggers do. So on SQLite these triggers live outside migrations: dropped before
 ``migrate`` applies anything, created again after it, when the full-text index is filled again
 from the table and every data version moves (a data migration may have changed public data
-while no trigger watched). Migrations 0009 and 0010 create the index and the version tables;
+while no trigger watched). Migrations 0009 and 0010 create the index and the version tables,
+0011 the facet tallies (``tallies.py``), 0013 the areas served (whose versions it extends);
 this module creates their triggers. PostgreSQL keeps triggers through ``ALTER TABLE``: its
 triggers stay in migration 0010 and nothing here runs there.
 """
@@ -16,7 +17,7 @@ import importlib
 from django.apps import apps as global_apps
 from django.db import connections
 
-PREFIXES = ("ssemap_public_version_", "initiatives_search_")
+PREFIXES = ("ssemap_public_version_", "initiatives_search_", "ssemap_tally_")
 
 
 def _migration(name):
@@ -54,8 +55,12 @@ def create_sqlite_triggers(plan=None, using="default", **kwargs):
     tables = connection.introspection.table_names()
     if "initiatives_scopeversion" not in tables or "initiatives_search" not in tables:
         return  # migrated back before 0009 or 0010: nothing of theirs to keep
+    from . import tallies
+
     search = _migration("0009_sqlite_fts5_search")
     versions = _migration("0010_public_scoped_data_versions")
+    areas = _migration("0013_areas")
+    areas_table = areas._tables(global_apps)[1]
     with connection.schema_editor(atomic=True) as schema_editor:
         if plan:
             # Whatever the migrations wrote while no trigger watched.
@@ -63,6 +68,13 @@ def create_sqlite_triggers(plan=None, using="default", **kwargs):
             schema_editor.execute(search.FILL)
             schema_editor.execute("UPDATE initiatives_scopeversion SET version = version + 1")
             schema_editor.execute(versions.SQLITE_GLOBAL)
+            if "initiatives_facettally" in tables:
+                tallies.rebuild(connection)
         for statement in search.TRIGGERS:
             schema_editor.execute(statement)
         versions._create_sqlite(schema_editor, *versions._tables(global_apps))
+        if "initiatives_facettally" in tables:
+            for statement in tallies.sqlite_statements():
+                schema_editor.execute(statement)
+        if areas_table in tables:  # not when migrated back before 0013
+            areas.create_sqlite(schema_editor, global_apps)

@@ -1,7 +1,7 @@
 import json
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,7 +10,16 @@ from django.views.generic import DetailView, ListView
 from . import caching
 from .directory import Directory, reference_list
 from .filters import InitiativeFilterSet
-from .models import ActionLever, Initiative, LeverFamily, TerritoryLever, Theme
+from .geo import box_around, distance_km
+from .models import (
+    EVERYWHERE,
+    ActionLever,
+    FacetTally,
+    Initiative,
+    LeverFamily,
+    TerritoryLever,
+    Theme,
+)
 
 PAGE_SIZE = 20
 NEARBY_COUNT = 5
@@ -41,15 +50,16 @@ def home(request):
 
 
 def _home_figures():
-    """The home page's figures and counts per theme (cached: they scan every initiative)."""
-    published = Initiative.objects.published()
-    figures = published.aggregate(
-        initiatives=Count("pk"),
-        communes=Count("commune", distinct=True),
-        low_tech=Count("pk", filter=Q(low_tech=True)),
-        departments=Count("department", distinct=True),
-    )
-    return figures, published.count_by("themes")
+    """The home page's figures and counts per theme, read from the tallies (one query each)."""
+    tally = FacetTally.objects
+    counts = tally.counts(EVERYWHERE, ["total", "low_tech", "theme"])
+    figures = {
+        "initiatives": counts["total"].get("", 0),
+        "communes": tally.distinct_values(EVERYWHERE, "commune"),
+        "low_tech": counts["low_tech"].get("", 0),
+        "departments": tally.distinct_values(EVERYWHERE, "department"),
+    }
+    return figures, counts["theme"]
 
 
 def directory(request):
@@ -82,6 +92,7 @@ def directory(request):
                 lambda: list(page_obj.object_list),
                 scopes=directory.scopes,
             )
+            directory.mark_serving(page_obj.object_list)
     context = {
         "directory": directory,
         "bounds_json": json.dumps(directory.bounds()),
@@ -99,6 +110,19 @@ def directory(request):
     return response
 
 
+def _nearby_scopes(initiative, found):
+    """Where a write could change the nearby list: the circle out to its farthest item (an
+    initiative nearer than that, or one of those shown), as map squares; all the data while
+    the list is not full (a publish anywhere could join it)."""
+    if len(found) < NEARBY_COUNT or initiative.latitude is None:
+        return None
+    radius = max(
+        distance_km(initiative.latitude, initiative.longitude, i.latitude, i.longitude)
+        for i in found
+    )
+    return caching.area_scopes(box_around(initiative.latitude, initiative.longitude, radius))
+
+
 class InitiativeDetailView(DetailView):
     template_name = "initiatives/initiative_detail.html"
 
@@ -111,7 +135,7 @@ class InitiativeDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         initiative = self.object
-        nearby = caching.cached(
+        nearby = caching.cached_by_result(
             "nearby",
             [initiative.pk],
             lambda: (
@@ -120,6 +144,7 @@ class InitiativeDetailView(DetailView):
                 .with_public_relations()
                 .nearest(initiative.latitude, initiative.longitude, NEARBY_COUNT)
             ),
+            lambda found: _nearby_scopes(initiative, found),
         )
         chain = [t for t in (initiative.region, initiative.department, initiative.epci) if t]
         return super().get_context_data(

@@ -94,6 +94,10 @@ INSTALLED_APPS = [
     "initiatives",
     "contributions",
     "curation",
+    "alerts",
+    "embeds",
+    "exchange",
+    "freshness",
     "intelligence",
 ]
 
@@ -282,6 +286,16 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ssemap <noreply@ssema
 # Who is told about new submissions, besides the members of the curator group.
 CURATOR_EMAILS = env_list("CURATOR_EMAILS")
 
+# The site's own address, for links in e-mails sent outside a request (reminders, digests).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Alerts (alerts/): subscription attempts per address per hour; unconfirmed addresses are
+# deleted once their confirmation link has expired, after ALERT_CONFIRM_DAYS.
+ALERT_RATE_LIMIT = int(os.environ.get("ALERT_RATE_LIMIT", "10"))
+ALERT_CONFIRM_DAYS = int(os.environ.get("ALERT_CONFIRM_DAYS", "7"))
+# Unconfirmed alerts one address may have: beyond, nothing more is sent to it (no mail bombing
+# of someone else's mailbox from many connections).
+ALERT_PENDING_PER_ADDRESS = 3
+
 # Public submission form: attempts (initiatives + corrections, valid or not) per client address
 # per hour, how far from the commune's centre the pin may be, and the largest image accepted.
 SUBMISSION_RATE_LIMIT = int(os.environ.get("SUBMISSION_RATE_LIMIT", "10"))
@@ -289,6 +303,16 @@ SUBMISSION_RATE_LIMIT = int(os.environ.get("SUBMISSION_RATE_LIMIT", "10"))
 DUPLICATE_HINT_RATE_LIMIT = int(os.environ.get("DUPLICATE_HINT_RATE_LIMIT", "120"))
 DUPLICATE_HINT_RATE_WINDOW_SECONDS = 600
 SUBMISSION_MAX_DISTANCE_KM = 20
+
+# Freshness (freshness/, docs/DEPLOY.md): an entry's people are asked whether it is still
+# accurate this many days after it was last confirmed; unconfirmed for this long, it is marked
+# as such on its page and faded on the map; the signed links in those e-mails expire after.
+FRESHNESS_REMIND_AFTER_DAYS = int(os.environ.get("FRESHNESS_REMIND_AFTER_DAYS", "365"))
+FRESHNESS_STALE_AFTER_DAYS = int(os.environ.get("FRESHNESS_STALE_AFTER_DAYS", "455"))
+FRESHNESS_LINK_MAX_AGE_DAYS = int(os.environ.get("FRESHNESS_LINK_MAX_AGE_DAYS", "60"))
+# Messages relayed to an initiative's people and "this is my initiative" links, per client
+# address per hour.
+CONTACT_RATE_LIMIT = int(os.environ.get("CONTACT_RATE_LIMIT", "5"))
 SUBMISSION_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 
 # The base map's tiles. OpenStreetMap's public servers forbid heavy use: production names its
@@ -391,3 +415,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# SQLite ignores the non-key columns of covering indexes (initiatives.FacetTally): the index is
+# still made there, and the covering part is for PostgreSQL, the database in production.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]

@@ -33,6 +33,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says.
+    # Open-data formats and the DCAT catalogue: no language prefix (exchange/urls.py).
+    path("", include("exchange.urls")),
     path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
 ]
 
@@ -44,9 +46,12 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     # Before the initiatives: "initiatives/submit/" is not the page of an initiative "submit".
     path("", include("contributions.urls")),
+    path("freshness/", include("freshness.urls")),
     path("", include("initiatives.urls")),
     path("levers/", include("initiatives.lever_urls")),
     path("", include("territories.urls")),
+    path("", include("alerts.urls")),
+    path("", include("embeds.urls")),
     path("", include("intelligence.urls")),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
     prefix_default_language=False,

@@ -19,7 +19,12 @@ MAX_LENGTH = 80
 
 
 def clean_query(raw):
-    """Printable characters, single spaces, at most ``MAX_LENGTH``."""
+    """Printable characters, single spaces, at most ``MAX_LENGTH``.
+
+    Control characters never get here (ssemap.middleware answers 400). What is dropped are
+    the invisible ones a copy and paste brings — zero-width spaces, no-break spaces, direction
+    marks — which would make "Saint-Denis" match nothing; a suggestion query is not stored.
+    """
     text = "".join(ch for ch in raw if ch.isprintable())
     return " ".join(text.split())[:MAX_LENGTH]
 

@@ -9,7 +9,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Territory
+from .models import Kind, Territory
 
 INSEE_CODE = re.compile(r"^(\d[\dAB]\d{3})$", re.IGNORECASE)
 POSTCODE = re.compile(r"^\d{5}$")
@@ -123,3 +123,108 @@ class CommuneField(forms.CharField):
         if self.placed and not commune.has_coordinates:
             raise _unknown(value)
         return commune
+
+
+MAX_AREAS = 20
+AREA_SEPARATORS = re.compile(r"[;\n]")
+
+
+def resolve_territory(text):
+    """The territory of any level meant by ``text``, or a ``ValidationError`` saying why none is.
+
+    Accepts a slug (what the suggestions choose), the name of the only region, department or
+    intercommunality that has it, a department's code, else a commune as
+    :func:`resolve_commune` reads it (INSEE code, postcode, "Name (department)", name).
+    """
+    text = " ".join((text or "").split())
+    if "\x00" in text:
+        raise _unknown_territory(text)
+    territories = Territory.objects.select_related("department")
+    chosen = territories.filter(slug=text).first()
+    if chosen:
+        return chosen
+    wider = territories.exclude(kind=Kind.COMMUNE)
+    matches = list(wider.filter(name__iexact=text)[:6])
+    if not matches and len(text) <= 3:
+        matches = list(wider.filter(kind=Kind.DEPARTMENT, code__iexact=text)[:1])
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise forms.ValidationError(
+            _("Several territories are called %(name)s: choose one among the suggestions.")
+            % {"name": text},
+            code="ambiguous",
+        )
+    try:
+        return resolve_commune(text)
+    except forms.ValidationError as error:
+        if error.code == "unknown":
+            raise _unknown_territory(text) from None
+        raise
+
+
+def _unknown_territory(text):
+    return forms.ValidationError(
+        _(
+            "No territory found for “%(text)s”. Type the name of a commune, intercommunality, "
+            "department or region."
+        )
+        % {"text": text.replace("\x00", "")},
+        code="unknown",
+    )
+
+
+class TerritoriesInput(forms.TextInput):
+    """Every value given under the field's name: the chosen territories' slugs (checkboxes)
+    and what is typed in the text input."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+
+
+class TerritoriesField(forms.Field):
+    """Several territories of any level (areas served), each resolved by :func:`resolve_territory`.
+
+    Values may repeat (one per chosen territory) and a typed value may name several,
+    separated by semicolons. At most ``MAX_AREAS``; repetitions count once.
+    """
+
+    widget = TerritoriesInput
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple)):
+            return [v.slug if isinstance(v, Territory) else v for v in value]
+        return value
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        values = [value] if isinstance(value, str) else list(value)
+        texts = []
+        for item in values:
+            texts.extend(part.strip() for part in AREA_SEPARATORS.split(str(item)))
+        return [text for text in texts if text]
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+    def clean(self, value):
+        texts = self.to_python(value)
+        self.validate(texts)
+        areas, errors = [], []
+        for text in texts[: MAX_AREAS * 2]:
+            try:
+                territory = resolve_territory(text[:160])
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+                continue
+            if territory not in areas:
+                areas.append(territory)
+        if errors:
+            raise forms.ValidationError(errors)
+        if len(areas) > MAX_AREAS or len(texts) > MAX_AREAS * 2:
+            raise forms.ValidationError(
+                _("Choose at most %(count)s territories.") % {"count": MAX_AREAS}, code="too_many"
+            )
+        return areas

@@ -10,7 +10,13 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from initiatives import caching
-from initiatives.models import TERRITORY_COLUMN, Initiative, TerritoryLever
+from initiatives.models import (
+    CollaborativePractice,
+    FacetTally,
+    Initiative,
+    TerritoryLever,
+    Theme,
+)
 
 from .models import Kind, Outline, Territory
 from .outlines import outline_feature, outline_url
@@ -21,13 +27,11 @@ LIST_SIZE = 20
 
 
 def initiative_counts(kind, territories):
-    """Published initiatives per territory (all of one kind), in one grouped query."""
-    column = TERRITORY_COLUMN[kind]
-    return (
-        Initiative.objects.published()
-        .filter(**{f"{column}__in": [t.pk for t in territories]})
-        .count_by(column)
-    )
+    """Published initiatives per territory (all of one kind), read from the tallies."""
+    rows = FacetTally.objects.filter(
+        territory_id__in=[t.pk for t in territories], facet="total", value=""
+    ).values_list("territory_id", "n")
+    return dict(rows)
 
 
 def with_counts(territories):
@@ -87,21 +91,21 @@ def comparable_territories(territory):
     return similar
 
 
-def _reference_counts(field_name, initiatives):
-    """(object, count) of the themes or practices of ``initiatives``, most frequent first."""
-    counts = initiatives.count_by(field_name)
-    objects = Initiative._meta.get_field(field_name).related_model.objects.filter(pk__in=counts)
+def _reference_counts(model, counts):
+    """(object, count) of the themes or practices counted, most frequent first."""
+    objects = model.objects.filter(pk__in=counts)
     return sorted(((obj, counts[obj.pk]) for obj in objects), key=lambda pair: -pair[1])
 
 
 def _figures(territory, initiatives):
-    """The page's counts: they read every initiative of the territory, so they are cached."""
+    """The page's counts, read from the tallies; the bounds and latest from the initiatives."""
+    counts = FacetTally.objects.counts(territory.pk, ["total", "theme", "practice", "low_tech"])
     return {
         "bounds": initiatives.bounds(),
-        "initiative_count": initiatives.count(),
-        "theme_counts": _reference_counts("themes", initiatives),
-        "practice_counts": _reference_counts("practices", initiatives),
-        "low_tech_count": initiatives.filter(low_tech=True).count(),
+        "initiative_count": counts["total"].get("", 0),
+        "theme_counts": _reference_counts(Theme, counts["theme"]),
+        "practice_counts": _reference_counts(CollaborativePractice, counts["practice"]),
+        "low_tech_count": counts["low_tech"].get("", 0),
         "latest": list(
             initiatives.with_public_relations().order_by("-published_at", "pk")[:LIST_SIZE]
         ),
@@ -123,6 +127,18 @@ def territory_detail(request, slug):
         [territory.pk],
         lambda: _figures(territory, initiatives),
         scopes=[caching.territory_scope(territory)],
+    )
+    # Initiatives located elsewhere that serve it (their areas served): a link to them.
+    serving_count = caching.cached(
+        "territory-serving",
+        [territory.pk],
+        lambda: (
+            Initiative.objects.published()
+            .serving(territory)
+            .exclude(pk__in=initiatives.values("pk"))
+            .count()
+        ),
+        scopes=[caching.territory_scope(territory), *caching.served_scopes(territory)],
     )
     comparable = caching.cached(
         "comparable", [territory.pk], lambda: _comparable_ids(territory), scopes=[]
@@ -157,6 +173,7 @@ def territory_detail(request, slug):
         "directory_url": directory_url,
         "map_data_url": reverse("initiatives:map-data"),
         "member_count": figures["member_count"],
+        "serving_count": serving_count,
         "outline_url": outline_url(territory) if outline else None,
     }
     return render(request, "territories/territory_detail.html", context)

@@ -4,7 +4,15 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("initiatives", "territories", "contributions", "curation", "intelligence", "ssemap")
+APPS = (
+    "initiatives",
+    "territories",
+    "contributions",
+    "curation",
+    "exchange",
+    "intelligence",
+    "ssemap",
+)
 MAX_MODULE_LINES = 500
 
 

@@ -100,3 +100,31 @@ def test_a_page_of_lyon_is_not_recomputed_after_a_publish_in_brittany(client, wo
     new = InitiativeFactory(commune=world.city)
     assert queries(client, url) > warm
     assert new.name in client.get(url).content.decode()
+
+
+@pytest.fixture
+def crowded_lyon(world):
+    """Enough published initiatives around Grandeville for a full "nearby" list."""
+    return [
+        InitiativeFactory(commune=world.city, latitude=45.76 + i / 1000, longitude=4.84)
+        for i in range(7)
+    ]
+
+
+def test_an_initiative_page_is_not_recomputed_after_a_publish_far_away(client, world, crowded_lyon):
+    url = crowded_lyon[0].get_absolute_url()
+    client.get(url)
+    warm = queries(client, url)
+    InitiativeFactory(commune=world.medium)  # Brittany: not nearer than the five shown
+    assert queries(client, url) == warm
+
+
+def test_a_publish_next_door_shows_at_once_in_the_nearby_list(client, world, crowded_lyon):
+    url = crowded_lyon[0].get_absolute_url()
+    client.get(url)
+    neighbour = InitiativeFactory(
+        commune=world.city, name="Voisine immédiate", latitude=45.7601, longitude=4.8401
+    )
+    assert neighbour.name in client.get(url).content.decode()
+    transition(neighbour, Status.ARCHIVED, by=None)
+    assert neighbour.name not in client.get(url).content.decode()

@@ -192,6 +192,23 @@ def test_the_diff_flags_a_field_a_curator_changed_since_the_citizen_saw_it(clien
     assert row["current"] == "Une épicerie solidaire, ouverte le samedi."
 
 
+def test_the_admin_says_in_words_which_fields_a_curator_changed_since(
+    client, admin_client, published
+):
+    data = form_data(client, published)
+    data.update(summary="Une épicerie solidaire et un café.", organisation="Les Amis du Cap")
+    assert client.post(f"/initiatives/{published.slug}/correct/", data).status_code == 302
+    published.summary = "Une épicerie solidaire, ouverte le samedi."
+    published.save()
+    correction = Correction.objects.get()
+
+    page = admin_client.get(f"/admin/initiatives/correction/{correction.pk}/change/")
+
+    html = page.content.decode()
+    assert html.count('class="changed conflict"') == 1  # the summary, not the organisation
+    assert "changed since this suggestion was sent" in html
+
+
 def test_without_a_valid_fingerprint_the_published_values_are_the_reference(client, published):
     data = form_data(client, published)
     data.update(seen="forged:token", organisation="Les Amis du Cap")

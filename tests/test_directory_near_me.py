@@ -50,3 +50,20 @@ def test_the_near_me_button_is_offered(client, places):
     html = client.get("/initiatives/").content.decode()
     assert "data-near-me" in html
     assert "js/near-me.js" in html
+
+
+def test_the_map_is_told_where_distances_are_measured_from(client, places):
+    """The map's popups say how far each point is: the results name the origin."""
+    html = client.get("/initiatives/", {"near": "45.75,4.80", "sort": "distance"}).content.decode()
+    assert 'data-near="45.750000,4.800000"' in html
+    assert "data-distance-away=" in html  # "à %s" / "%s away", the list's words
+
+
+def test_a_commune_is_an_origin_too(client, places):
+    html = client.get("/initiatives/", {"near": "Lyon", "sort": "distance"}).content.decode()
+    assert 'data-near="45.760000,4.840000"' in html
+
+
+def test_without_a_distance_sort_the_map_measures_nothing(client, places):
+    assert "data-near=" not in client.get("/initiatives/", {"near": "45.75,4.80"}).content.decode()
+    assert "data-near=" not in client.get("/initiatives/").content.decode()

@@ -25,9 +25,12 @@ from .reference import (
     Theme,
 )
 from .review import Correction, CorrectionStatus, StatusChange
+from .tally import EVERYWHERE, FacetTally
 from .version import DataVersion, ScopeVersion
 
 __all__ = [
+    "EVERYWHERE",
+    "FacetTally",
     "CLASSIFICATION_FIELDS",
     "TERRITORY_COLUMN",
     "ActionLever",

@@ -14,6 +14,11 @@ from simple_history.models import HistoricalRecords
 from territories.models import Kind, Territory
 
 from ..geo import BBox, distance_from, grid_position
+from ..hours import HELP_TEXT as HOURS_HELP_TEXT
+from ..hours import MAX_LENGTH as HOURS_MAX_LENGTH
+from ..hours import open_ids, validate_opening_hours
+from ..licences import DEFAULT as DEFAULT_LICENCE
+from ..licences import Licence, url_of
 from .reference import ActionLever, CollaborativePractice, LegalForm, LowTechQuality, Theme
 
 
@@ -36,6 +41,7 @@ class Source(models.TextChoices):
     SUBMISSION = "submission", _("Public submission")
     CURATOR = "curator", _("Entered by a curator")
     IMPORT = "import", _("Imported")
+    PARTNER = "partner", _("Sent by a partner")
     SAMPLE = "sample", _("Generated sample data")
 
 
@@ -59,6 +65,19 @@ class InitiativeQuerySet(models.QuerySet):
     def in_territory(self, territory):
         """Initiatives anywhere inside ``territory``, whatever its level."""
         return self.filter(**{TERRITORY_COLUMN[territory.kind]: territory})
+
+    def serving(self, territory):
+        """Initiatives that serve ``territory``: one of their areas served is it, contains it
+        (its region, department or intercommunality) or lies inside it.
+
+        An EXISTS on the link table, like ``with_any``. The same three relations decide which
+        cache scopes a change of areas bumps (migration 0011: ``s:<id>``).
+        """
+        return self.filter(_serves(territory))
+
+    def in_or_serving(self, territory):
+        """Initiatives located in ``territory`` or serving it."""
+        return self.filter(_serves(territory) | Q(**{TERRITORY_COLUMN[territory.kind]: territory}))
 
     def with_any(self, field_name, objects):
         """Initiatives linked to any of ``objects`` through the many-to-many ``field_name``.
@@ -143,6 +162,12 @@ class InitiativeQuerySet(models.QuerySet):
                 initiatives.append(by_pk[pk])
         return initiatives
 
+    def open_at(self, moment):
+        """Those whose opening hours say open at ``moment``: read in Python (the hours of the
+        matching rows only, each distinct text parsed once), then one ``IN`` on their ids."""
+        rows = self.exclude(opening_hours="").values_list("pk", "opening_hours", "region__code")
+        return self.filter(pk__in=open_ids(rows.order_by(), moment))
+
     def samples(self):
         return self.filter(source=Source.SAMPLE)
 
@@ -154,6 +179,17 @@ class InitiativeQuerySet(models.QuerySet):
         return self.select_related("commune", "commune__department", "legal_form").prefetch_related(
             "themes", "practices"
         )
+
+
+def _serves(territory):
+    containers = [
+        pk for pk in (territory.region_id, territory.department_id, territory.epci_id) if pk
+    ]
+    overlap = Q(territory_id=territory.pk) | Q(territory_id__in=containers)
+    if territory.kind != Kind.COMMUNE:
+        overlap |= Q(**{f"territory__{TERRITORY_COLUMN[territory.kind]}_id": territory.pk})
+    links = Initiative.areas_served.through.objects.filter(overlap, initiative_id=OuterRef("pk"))
+    return Exists(links)
 
 
 def commune_container(on_delete):
@@ -213,6 +249,15 @@ class Initiative(models.Model):
     department = commune_container(models.PROTECT)
     region = commune_container(models.PROTECT)
     address = models.CharField(_("street address"), max_length=250, blank=True)
+    # Beyond its address: the territories it serves (a mobile grocery, a cooperative serving a
+    # whole intercommunality). The territory filter can include them (``serving``).
+    areas_served = models.ManyToManyField(
+        Territory,
+        verbose_name=_("areas served"),
+        blank=True,
+        related_name="+",
+        help_text=_("The territories it serves beyond its own commune, if any."),
+    )
     latitude = models.FloatField(_("latitude"))
     longitude = models.FloatField(_("longitude"))
     location_precision = models.CharField(
@@ -236,6 +281,19 @@ class Initiative(models.Model):
     contact_phone = models.CharField(_("public contact phone"), max_length=30, blank=True)
     year_started = models.PositiveSmallIntegerField(_("year started"), null=True, blank=True)
     image = models.ImageField(_("image"), upload_to=initiative_image_path, blank=True)
+    opening_hours = models.CharField(
+        _("opening hours"),
+        max_length=HOURS_MAX_LENGTH,
+        blank=True,
+        validators=[validate_opening_hours],
+        help_text=HOURS_HELP_TEXT,
+    )
+
+    # Freshness (freshness/): when its people last said it is still true; ``stale`` is set by
+    # the daily reminder command once that is too long ago, so pages, map and caches read a
+    # stored, versioned fact rather than the clock.
+    confirmed_at = models.DateTimeField(_("last confirmed"), default=timezone.now)
+    stale = models.BooleanField(_("not confirmed for long"), default=False, editable=False)
 
     # Curation and provenance
     status = models.CharField(
@@ -250,6 +308,14 @@ class Initiative(models.Model):
         blank=True,
         help_text=_("The document or dataset the facts come from."),
     )
+    # Provenance of records that come from elsewhere (exchange/: importers, partners): the file
+    # or source they come from and their identifier there, so that a re-import updates them.
+    source_name = models.CharField(_("source name"), max_length=150, blank=True)
+    source_identifier = models.CharField(_("identifier in the source"), max_length=200, blank=True)
+    licence = models.CharField(
+        _("licence"), max_length=12, choices=Licence.choices, default=DEFAULT_LICENCE
+    )
+    refreshed_at = models.DateTimeField(_("imported or refreshed"), null=True, blank=True)
     submitter_name = models.CharField(_("submitter's name"), max_length=120, blank=True)
     submitter_email = models.EmailField(_("submitter's e-mail"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -266,6 +332,7 @@ class Initiative(models.Model):
             "tile_x",
             "tile_y",
             "search_vector",
+            "stale",
         ],
         m2m_fields=[themes, practices, levers, low_tech_qualities],
     )
@@ -284,12 +351,14 @@ class Initiative(models.Model):
         "low_tech",
         "low_tech_qualities",
         "commune",
+        "areas_served",
         "address",
         "latitude",
         "longitude",
         "website",
         "contact_email",
         "contact_phone",
+        "opening_hours",
         "year_started",
     )
 
@@ -303,6 +372,14 @@ class Initiative(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(source__in=Source.values), name="initiative_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(licence__in=Licence.values), name="initiative_licence_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["source_name", "source_identifier"],
+                condition=~Q(source_identifier=""),
+                name="initiative_source_identifier_unique",
             ),
             models.CheckConstraint(
                 condition=Q(latitude__gte=-90, latitude__lte=90),
@@ -339,6 +416,7 @@ class Initiative(models.Model):
             ),
             models.Index(fields=["status", "legal_form"], name="initiative_status_form"),
             models.Index(fields=["updated_at"], name="initiative_updated_at"),
+            models.Index(fields=["status", "confirmed_at"], name="initiative_confirmed"),
         ]
 
     def __str__(self):
@@ -376,6 +454,10 @@ class Initiative(models.Model):
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
+
+    @property
+    def licence_url(self):
+        return url_of(self.licence)
 
     @property
     def is_sample(self):

@@ -61,6 +61,9 @@ class Correction(models.Model):
         ),
     )
     message = models.TextField(_("message"), blank=True)
+    # Sent through a signed link mailed to the initiative's listed address (freshness/): from
+    # its own people. Still reviewed like any other.
+    from_owner = models.BooleanField(_("from its own people"), default=False, editable=False)
     submitter_name = models.CharField(_("submitter's name"), max_length=120, blank=True)
     submitter_email = models.EmailField(_("submitter's e-mail"), blank=True)
     status = models.CharField(

@@ -60,4 +60,7 @@ def distance_km(value):
     if not isinstance(value, int | float):
         return ""
     km = math.sqrt(value) * KM_PER_DEGREE
-    return f"{number_format(km, 1 if km < 10 else 0, force_grouping=True)} km"
+    digits = 1 if km < 10 else 0
+    # Rounded here: number_format cuts a float's decimals (6.78 would read 6.7), and the map's
+    # popups (static/js/map.js, distanceText) round.
+    return f"{number_format(round(km, digits), digits, force_grouping=True)} km"

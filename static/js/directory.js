@@ -4,7 +4,7 @@
 // list with a filter form.
 
 import { Combobox } from "./combobox.js";
-import { InitiativeLayer, addOverseasSwitch, fitTo, labels, onMap, parseBounds } from "./map.js";
+import { InitiativeLayer, addOverseasSwitch, fitTo, labels, onMap, parseBounds, parseOrigin } from "./map.js";
 
 const root = document.querySelector("[data-directory]");
 
@@ -47,6 +47,7 @@ if (root) {
       document.getElementById("directory-body").replaceWith(document.adoptNode(fresh));
       if (push) window.history.pushState({ directory: true }, "", url);
       keepLanguageLinks();
+      keepFeedLink();
       updateFilterCount();
       enhanceTerritory();
       if (drawerWasOpen) root.classList.add("filters-open");
@@ -198,6 +199,15 @@ if (root) {
     }
   }
 
+  /** The head's Atom feed (alerts/_feed_link.html) follows the view shown. */
+  function keepFeedLink() {
+    const link = document.querySelector('link[rel="alternate"][type="application/atom+xml"]');
+    if (!link) return;
+    const target = new URL(link.href);
+    target.search = results().dataset.query || "";
+    link.href = target.href;
+  }
+
   function syncMap() {
     if (!layer) return;
     const section = results();
@@ -213,6 +223,7 @@ if (root) {
         fitWhileHidden = map.getContainer().offsetParent === null;
       }
     }
+    layer.setOrigin(parseOrigin(section.dataset.near));
     layer.setQuery(query);
   }
 
@@ -278,6 +289,7 @@ if (root) {
     layer = new InitiativeLayer(map, {
       dataUrl: root.querySelector("[data-map-data-url]").dataset.mapDataUrl,
       query: section.dataset.query || "",
+      origin: parseOrigin(section.dataset.near),
       onHover: highlightCard,
       onSelect: selectCard,
       onStatus: showStatus,

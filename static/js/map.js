@@ -122,7 +122,26 @@ function safeUrl(url) {
   }
 }
 
-function popupContent(properties) {
+const KM_PER_DEGREE = 111.2; // as initiatives/geo.py measures the list's distances
+
+/** ``"lat,lng"`` (a results section's ``data-near``) → [lat, lng], or null. */
+export function parseOrigin(text) {
+  const origin = (text || "").split(",").map(Number);
+  return origin.length === 2 && origin.every(Number.isFinite) ? origin : null;
+}
+
+/** « 1,2 km »: the distance from ``origin`` [lat, lng] as the list writes it, or "". */
+export function distanceText(origin, lat, lng) {
+  if (!origin) return "";
+  const k = Math.cos((origin[0] * Math.PI) / 180);
+  const km = Math.hypot(lat - origin[0], (lng - origin[1]) * k) * KM_PER_DEGREE;
+  const lang = document.documentElement.lang || "fr";
+  const digits = km < 10 ? 1 : 0;
+  const text = new Intl.NumberFormat(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(km);
+  return `${text.replace(/\u202f/g, "\u00a0")} km`;
+}
+
+function popupContent(properties, distance) {
   const box = document.createElement("div");
   box.className = "popup";
   const title = document.createElement("a");
@@ -130,10 +149,17 @@ function popupContent(properties) {
   title.href = safeUrl(properties.url);
   title.textContent = properties.name || "";
   box.append(title);
-  if (properties.commune) {
+  if (properties.commune || distance) {
     const place = document.createElement("p");
     place.className = "popup-place";
-    place.textContent = properties.commune;
+    place.textContent = properties.commune || "";
+    if (distance) {
+      // Sorted near a point (a commune or "Near me"): how far, as the list says it.
+      const away = document.createElement("span");
+      away.className = "popup-distance";
+      away.textContent = (labels().distanceAway || "%s").replace("%s", distance);
+      place.append(properties.commune ? " · " : "", away);
+    }
     box.append(place);
   }
   if (properties.precision && properties.precision !== "exact") {
@@ -143,6 +169,12 @@ function popupContent(properties) {
     const key = properties.precision === "commune" ? "precisionCommune" : "precisionApproximate";
     note.textContent = labels()[key] || "";
     box.append(note);
+  }
+  if (properties.stale) {
+    const stale = document.createElement("p");
+    stale.className = "popup-stale";
+    stale.textContent = labels().stale || "Not confirmed for a long time";
+    box.append(stale);
   }
   if (properties.sample) {
     const mark = document.createElement("p");
@@ -155,7 +187,7 @@ function popupContent(properties) {
 
 function pointIcon(properties) {
   return L.divIcon({
-    className: (properties.sample ? "marker marker-sample" : "marker") + ` marker-${properties.precision || "exact"}` + themeClasses(properties.theme),
+    className: (properties.sample ? "marker marker-sample" : "marker") + ` marker-${properties.precision || "exact"}` + (properties.stale ? " marker-stale" : "") + themeClasses(properties.theme),
     iconSize: [18, 18],
   });
 }
@@ -232,6 +264,7 @@ export class InitiativeLayer {
     this.markers = new Map();
     this.cache = new Map();
     this.loaded = null; // {bounds, zoom, query} of what is on the map
+    this.origin = options.origin || null;
     map.addLayer(this.points);
     map.addLayer(this.serverClusters);
     map.on("moveend", () => this.refresh());
@@ -240,6 +273,11 @@ export class InitiativeLayer {
   setQuery(query) {
     this.query = query;
     this.refresh();
+  }
+
+  /** The point distances are measured from ([lat, lng]), or null: shown in the popups. */
+  setOrigin(origin) {
+    this.origin = origin;
   }
 
   /** The map-data URL for the current view, slightly larger than the view. */
@@ -302,7 +340,7 @@ export class InitiativeLayer {
         alt: properties.name || "",
         keyboard: true,
       });
-      marker.bindPopup(() => popupContent(properties));
+      marker.bindPopup(() => popupContent(properties, distanceText(this.origin, lat, lng)));
       const slug = feature.id;
       marker.on("mouseover", () => this.onHover(slug, true));
       marker.on("mouseout", () => this.onHover(slug, false));

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from initiatives import tallies
 from territories.loader import (
     is_loaded,
     load_dataset,
@@ -34,6 +35,9 @@ class Command(BaseCommand):
             self.stdout.write("Territories already loaded.")
         else:
             counts = load_dataset(dataset)
+            # Size classes and chains may have changed under existing initiatives: the tallies
+            # follow writes to initiatives, not to territories.
+            tallies.rebuild()
             self.stdout.write(
                 "Loaded {regions} regions, {departments} departments, {epcis} EPCIs, "
                 "{communes} communes.".format(**counts)

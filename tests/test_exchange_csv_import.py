@@ -7,7 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from curation.imports import ImportConflict, apply, parse
+from exchange.csv_commit import ImportConflict, apply
+from exchange.csv_import import parse
 from initiatives.exports import EXPORT_COLUMNS
 from initiatives.models import Initiative, Source, Status
 from tests.factories import CommuneFactory, InitiativeFactory, ThemeFactory

@@ -1,4 +1,5 @@
-"""CSV import of initiatives by curators: the export's columns, previewed, applied all or nothing.
+"""CSV import of initiatives by curators: the export's columns, previewed (here), applied all or
+nothing (``csv_commit.py``).
 
 A file is read whole and checked before anything is written: wrong encoding, missing columns
 or any bad row reject the whole file, with every reason shown in the preview.
@@ -10,44 +11,45 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from contributions.forms import refuse_markup
 from initiatives.exports import EXPORT_COLUMNS, FORMULA_TRIGGERS, MULTI_VALUE_SEPARATOR
 from initiatives.models import (
     CLASSIFICATION_FIELDS,
     Initiative,
     LegalForm,
-    Source,
-    Status,
 )
 from ssemap.text import plain_text
 from territories.models import Territory
 
-from .moderation import transition
-
 # Columns the import reads; the others of the export (commune name, EPCI, department, region,
 # source, updated_at, url, location precision) are derived or managed here, so they are
-# ignored when present.
+# ignored when present; so are the areas served, entered in the admin.
 DERIVED_COLUMNS = {
+    "areas_served",
     "commune",
     "epci",
     "department",
     "region",
     "source",
+    "source_name",
+    "source_identifier",
+    "licence",
     "updated_at",
     "url",
     "location_precision",
+    "confirmed_at",  # said by its people (freshness/), not by a file
 }
 IMPORTED_COLUMNS = [column for column in EXPORT_COLUMNS if column not in DERIVED_COLUMNS]
 MODEL_FIELDS = [c if c != "commune_code" else "commune" for c in IMPORTED_COLUMNS if c != "slug"]
 TRUE_VALUES = {"1", "true", "yes", "oui", "x", "vrai"}
 FALSE_VALUES = {"", "0", "false", "no", "non", "faux"}
 MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5000
+MAX_ROWS = 10_000
 
 
 class KnownChoiceField(forms.ModelChoiceField):
@@ -87,6 +89,11 @@ class KnownMultipleChoiceField(forms.ModelMultipleChoiceField):
                 params={"value": unknown[0]},
             )
         return list(dict.fromkeys(self.known[str(v)] for v in value))
+
+    def clean(self, value):
+        if not self.required and value in self.empty_values:
+            return []  # not queryset.none(), which compiles a query each time it is read
+        return super().clean(value)
 
 
 def known_values(records, header):
@@ -136,8 +143,15 @@ class ImportRowForm(forms.ModelForm):
 
     def __init__(self, *args, known=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.file_lookups:  # shared fields, set up already (form_for_file)
+            return
         self.fields["slug"].required = False
-        for name in CLASSIFICATION_FIELDS:  # by slug; at least one theme
+        # As the public form: no markup in them. (Our CSV has no contact_email column since
+        # the listed address stopped being public: an import never blanks it either.)
+        for name in ("website", "contact_email"):
+            if name in self.fields:
+                self.fields[name].validators.append(refuse_markup)
+        for name in CLASSIFICATION_FIELDS:  # by slug
             model = Initiative._meta.get_field(name).related_model
             self.fields[name] = forms.ModelMultipleChoiceField(
                 model.objects.all(), to_field_name="slug", required=name == "themes"
@@ -155,6 +169,8 @@ class ImportRowForm(forms.ModelForm):
                     required=field.required,
                     error_messages=field.error_messages,
                 )
+
+    file_lookups = False
 
     def _get_validation_exclusions(self):
         # With the lookups loaded once, the commune is a row read from the database already:
@@ -183,6 +199,27 @@ class ImportRowForm(forms.ModelForm):
         elif (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
             self.add_error("latitude", _("Give both the latitude and the longitude, or neither."))
         return cleaned
+
+
+class SharedField:
+    """A field whose copy is itself: the rows of one file share their form's fields."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def form_for_file(known):
+    """:class:`ImportRowForm` for one file, its fields built once with the file's lookups and
+    shared by every row's form (a form copies its fields, which was most of a row's cost); none
+    is changed once built."""
+    template = ImportRowForm(known=known)
+    fields = {
+        name: type(type(item).__name__, (SharedField, type(item)), {})
+        for name, item in template.fields.items()
+    }
+    for name, item in template.fields.items():
+        item.__class__ = fields[name]
+    return type("FileRowForm", (ImportRowForm,), {**template.fields, "file_lookups": True})
 
 
 def comparable(name, value):
@@ -320,8 +357,9 @@ def parse(content):
     )
     seen = {}
     known = known_values([r for _, r in body], header)
+    form_class = form_for_file(known)
     for line, values in body:
-        plan.rows.append(parse_row(line, header, values, existing, seen, known))
+        plan.rows.append(parse_row(line, header, values, existing, seen, known, form_class))
     if plan.ok:
         plan_slugs(plan)
     return plan
@@ -353,7 +391,7 @@ def plan_slugs(plan):
         taken.add(slug)
 
 
-def parse_row(line, header, values, existing, seen, known=None):
+def parse_row(line, header, values, existing, seen, known=None, form_class=ImportRowForm):
     record = dict(zip(header, values, strict=False))
     result = RowResult(
         line=line, slug=(record.get("slug") or "").strip(), name=record.get("name", "")
@@ -376,7 +414,7 @@ def parse_row(line, header, values, existing, seen, known=None):
     instance = existing.get(result.slug)
     # Validation writes the row into the instance: read its current values first.
     before = snapshot(instance) if instance is not None else {}
-    form = ImportRowForm(data, instance=instance, known=known)
+    form = form_class(data, instance=instance, known=known)
     result.form = form
     if data.get("_low_tech_invalid"):
         result.errors.append(
@@ -419,50 +457,3 @@ def changes(before, cleaned):
             label = Initiative._meta.get_field(name).verbose_name
             rows.append({"field": name, "label": label, "old": old, "new": new})
     return rows
-
-
-class ImportConflict(ValueError):
-    """The database refused the plan at commit (a slug taken meanwhile): nothing was written."""
-
-
-def apply(plan, *, by, publish=False):
-    """Write every row of a valid plan in one transaction; returns (created, updated).
-
-    Raises :class:`ImportConflict` when another initiative took a slug of the plan between the
-    preview and the commit; the transaction is rolled back, so nothing of the file is written.
-    """
-    if not plan.ok:
-        raise ValueError("Only a plan without errors can be applied.")
-    try:
-        return write(plan, by=by, publish=publish)
-    except IntegrityError as error:
-        raise ImportConflict(
-            gettext(
-                "Another initiative took one of the file's slugs since the preview: nothing "
-                "was imported. Upload the file again to see the new preview."
-            )
-        ) from error
-
-
-def write(plan, *, by, publish):
-    created = updated = 0
-    with transaction.atomic():
-        for row in plan.rows:
-            if row.action == "unchanged":
-                continue
-            initiative = row.form.save(commit=False)
-            if row.action == "create":
-                initiative.source = Source.IMPORT
-                initiative.status = Status.PENDING
-                initiative.slug = initiative.slug or row.slug
-            initiative._history_user = by
-            initiative._change_reason = "CSV import"
-            initiative.save()
-            row.form.save_m2m()
-            if row.action == "create":
-                created += 1
-                if publish:
-                    transition(initiative, Status.PUBLISHED, by=by, reason="CSV import")
-            else:
-                updated += 1
-    return created, updated

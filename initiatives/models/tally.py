@@ -1,0 +1,60 @@
+"""Published initiatives counted per territory and facet value, kept by database triggers."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+EVERYWHERE = 0  # the territory_id of the counts over all of France
+
+
+class FacetTallyQuerySet(models.QuerySet):
+    def counts(self, territory_id, facets):
+        """``{facet: {value: n}}`` in ``territory_id`` (``EVERYWHERE`` for all), one query.
+
+        Identifiers come back as ints (themes, levers, legal forms, communes…), size classes
+        as their codes; a value nobody has any more (n = 0) is left out.
+        """
+        result = {facet: {} for facet in facets}
+        rows = self.filter(territory_id=territory_id, facet__in=facets, n__gt=0).values_list(
+            "facet", "value", "n"
+        )
+        for facet, value, n in rows:
+            result[facet][int(value) if value.isdigit() else value] = n
+        return result
+
+    def distinct_values(self, territory_id, facet):
+        """How many values of ``facet`` have initiatives (communes, departments…)."""
+        return self.filter(territory_id=territory_id, facet=facet, n__gt=0).count()
+
+
+class FacetTally(models.Model):
+    """How many published initiatives of a territory have a facet value (initiatives/tallies.py).
+
+    One row per (territory, facet, value): ``theme``/``practice``/``lever``/``quality`` → the
+    reference object's id, ``legal_form`` → its id, ``size_class`` → the commune's class,
+    ``commune``/``department`` → their id, ``total`` and ``low_tech`` → "". ``territory_id``
+    is the region, department, EPCI or commune the initiatives lie in, or 0 for everywhere.
+    Counting the directory's facets, the home figures or a territory's figures is then an
+    index read of a few hundred rows, not a join of every initiative with its links.
+    """
+
+    pk = models.CompositePrimaryKey("territory_id", "facet", "value")
+    territory_id = models.IntegerField()
+    facet = models.CharField(max_length=12)
+    value = models.CharField(max_length=40, blank=True)
+    n = models.IntegerField(default=0)
+
+    objects = FacetTallyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("facet tally")
+        default_permissions = ()
+        indexes = [
+            # With ``n`` in the index, counting a territory's communes or themes is an
+            # index-only scan on PostgreSQL (no visit to the rows for ``n > 0``).
+            models.Index(
+                fields=["territory_id", "facet", "value"], include=["n"], name="facet_tally_n"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.territory_id} {self.facet}={self.value}: {self.n}"
