@@ -40,6 +40,11 @@ CURATOR_PERMISSIONS = {
         "themecorrespondence": ["view", "add", "change", "delete"],  # a mapping, not data
         "importrun": ["view"],
     },
+    "intelligence": {
+        "solution": ["view", "add", "change"],
+        "solutionlink": ["view", "add", "change", "delete"],  # a wrong link, not reference data
+        "programmemembership": ["view", "add", "change"],
+    },
 }
 
 

@@ -289,7 +289,7 @@ class Directory:
         chips = []
         if data.get("q"):
             chips.append(self._chip(_("Search: “%(q)s”") % {"q": data["q"]}, "q"))
-        for name in ("theme", "practice", "lever", "legal_form"):
+        for name in ("theme", "practice", "lever", "solution", "legal_form"):
             for obj in data.get(name) or []:
                 chips.append(self._chip(obj.name, name, obj.slug))
         size_labels = dict(SizeClass.choices)

@@ -11,7 +11,7 @@ from typing import NamedTuple
 import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from territories.forms import CommuneField
@@ -182,6 +182,12 @@ class InitiativeFilterSet(filters.FilterSet):
     theme = ClassificationFilter("themes", label=_("Themes"))
     practice = ClassificationFilter("practices", label=_("Collaborative practices"))
     lever = ClassificationFilter("levers", label=_("Action levers"))
+    # Solution models (intelligence app) link to initiatives from their side.
+    solution = SlugMultipleChoiceFilter(
+        label=_("Solution models"),
+        queryset=Initiative.solutions.rel.related_model.objects.all(),
+        method="filter_solution",
+    )
     legal_form = SlugMultipleChoiceFilter(
         label=_("Legal forms"),
         queryset=LegalForm.objects.all(),
@@ -265,6 +271,12 @@ class InitiativeFilterSet(filters.FilterSet):
 
     def filter_legal_form(self, queryset, name, value):
         return queryset.filter(legal_form__in=value)
+
+    def filter_solution(self, queryset, name, value):
+        links = Initiative.solutions.through.objects.filter(
+            initiative_id=OuterRef("pk"), solution__in=value
+        )
+        return queryset.filter(Exists(links))
 
     def filter_low_tech(self, queryset, name, value):
         return queryset.low_tech() if value else queryset

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "intelligence",
 ]
 
 MIDDLEWARE = [

@@ -55,6 +55,7 @@ urlpatterns += i18n_patterns(
     path("", include("territories.urls")),
     path("", include("alerts.urls")),
     path("", include("embeds.urls")),
+    path("", include("intelligence.urls")),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
     prefix_default_language=False,
 )

@@ -14,6 +14,7 @@ APPS = (
     "freshness",
     "alerts",
     "embeds",
+    "intelligence",
     "ssemap",
 )
 MAX_MODULE_LINES = 500

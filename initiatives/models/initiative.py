@@ -19,31 +19,8 @@ from ..hours import MAX_LENGTH as HOURS_MAX_LENGTH
 from ..hours import REGION_ZONES, open_texts, regions_in_zone, validate_opening_hours
 from ..licences import DEFAULT as DEFAULT_LICENCE
 from ..licences import Licence, url_of
+from .choices import LocationPrecision, Source, Status
 from .reference import ActionLever, CollaborativePractice, LegalForm, LowTechQuality, Theme
-
-
-class Status(models.TextChoices):
-    PENDING = "pending", _("Pending review")
-    PUBLISHED = "published", _("Published")
-    REJECTED = "rejected", _("Rejected")
-    ARCHIVED = "archived", _("Archived")
-
-
-class LocationPrecision(models.TextChoices):
-    """How precisely an initiative's point says where it is (drawn differently on the map)."""
-
-    EXACT = "exact", _("Exact (its address or a pin placed by its author or a curator)")
-    COMMUNE = "commune", _("Commune (placed at the commune's point)")
-    APPROXIMATE = "approximate", _("Approximate (somewhere in its commune)")
-
-
-class Source(models.TextChoices):
-    SUBMISSION = "submission", _("Public submission")
-    CURATOR = "curator", _("Entered by a curator")
-    IMPORT = "import", _("Imported")
-    PARTNER = "partner", _("Sent by a partner")
-    SAMPLE = "sample", _("Generated sample data")
-
 
 # The column of Initiative that holds its territory of each kind: the commune, and the
 # commune's containers, copied on save so that territory filters and counts need no join.
