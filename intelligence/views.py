@@ -1,3 +1,4 @@
+import logging
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
@@ -26,6 +27,8 @@ LEVEL_LABELS = [
     ("department", _lazy("Departments")),
     ("epci", _lazy("Intercommunalities")),
 ]
+
+logger = logging.getLogger(__name__)
 
 
 def pdf_css():
@@ -196,9 +199,16 @@ def profile_pdf(request, slug):
     territory = _territory(slug)
     today = timezone.localdate()
     # Cached on all of the public data (its nearest examples lie anywhere) and the day.
-    pdf = caching.cached(
-        "intel-pdf", [territory.pk, today.isoformat()], lambda: _render_pdf(request, territory)
-    )
+    try:
+        pdf = caching.cached(
+            "intel-pdf", [territory.pk, today.isoformat()], lambda: _render_pdf(request, territory)
+        )
+    except (ImportError, OSError):
+        # WeasyPrint needs Debian's Pango libraries (.ci/run, docs/DEPLOY.md): without them, a
+        # clear answer and the printable page instead of an error page.
+        logger.exception("The PDF profile cannot be made: WeasyPrint or its libraries missing")
+        message = _lazy("The PDF cannot be made on this server just now: print the profile page.")
+        return HttpResponse(str(message), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"ssemap-{territory.slug}-{today:%Y-%m-%d}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
