@@ -118,6 +118,14 @@ def endpoints(base_url):
         ("initiative page", "html", initiative, False),
         ("metropolis page", "html", "/territories/metropole-de-lyon/", False),
         ("region page (Île-de-France)", "html", "/territories/ile-de-france/", False),
+        ("small town page", "html", "/territories/plouhinec-29197/", False),
+        (
+            "comparison of 3 metropolises",
+            "html",
+            "/compare/?t=metropole-de-lyon&t=bordeaux-metropole&t=metropole-europeenne-de-lille",
+            False,
+        ),
+        ("solution page", "html", "/solutions/recyclerie/", False),
     ]
     many = "&".join(
         [f"theme={t}" for t in ("alimentation", "mobilite", "habitat-energie", "culture")]

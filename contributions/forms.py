@@ -201,6 +201,7 @@ class InitiativeFieldsForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 6}),
         }
+        labels = {"contact_email": _("Contact e-mail (never shown)")}
         help_texts = {
             "summary": _("One or two sentences, up to 300 characters."),
             "contact_email": _(

@@ -154,7 +154,7 @@ class InitiativeAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
-        (_("Public contact"), {"fields": ["website", "contact_email", "contact_phone"]}),
+        (_("Public contact"), {"fields": list(Initiative.CONTACT_FIELDS)}),
         (
             _("Provenance (private)"),
             {"fields": ["source", "source_reference", "submitter_name", "submitter_email"]},

@@ -36,6 +36,15 @@ CURATOR_PERMISSIONS = {
         "ownership": ["view"],
         "reminder": ["view"],
     },
+    "exchange": {
+        "themecorrespondence": ["view", "add", "change", "delete"],  # a mapping, not data
+        "importrun": ["view"],
+    },
+    "intelligence": {
+        "solution": ["view", "add", "change"],
+        "solutionlink": ["view", "add", "change", "delete"],  # a wrong link, not reference data
+        "programmemembership": ["view", "add", "change"],
+    },
 }
 
 

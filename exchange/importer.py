@@ -12,7 +12,7 @@ the created and updated ones in one transaction, in bulk: all of them or none.
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
@@ -22,7 +22,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from contributions.forms import refuse_markup
 from initiatives.duplicates import SIMILARITY_THRESHOLD, similarity
 from initiatives.geo import grid_position
-from initiatives.licences import Licence
+from initiatives.licences import Licence, may_relabel
 from initiatives.models import Initiative, LocationPrecision, Source, Status
 from ssemap.text import has_control_characters, plain_text
 
@@ -77,6 +77,7 @@ class Row:
     themes: list = field(default_factory=list)
     instance: Initiative | None = None  # the record of an earlier import of this source
     duplicate_of: str = ""  # what it duplicates: an initiative's name, or a line of the file
+    notes: list = field(default_factory=list)  # what the curator should know of an accepted row
 
 
 @dataclass
@@ -143,11 +144,15 @@ def check(record, communes, themes):
     """A record → a :class:`Row`: ``create`` with its values, or ``rejected`` with reasons."""
     row = Row(record.line, record.identifier.strip(), record.name.strip())
     row.reasons.extend(gettext("Unreadable value: %s") % p for p in record.problems)
-    summary = record.summary or Truncator(plain_text(record.description)).chars(300)
-    data = {
-        **{name: getattr(record, name) for name in FIELDS if name != "summary"},
-        "summary": summary,
-    }
+    data = {name: getattr(record, name) for name in FIELDS}
+    # Sources have one text or two: a long first text is cut for the summary and kept whole
+    # as the description when there is none.
+    summary_limit = Initiative._meta.get_field("summary").max_length
+    if len(record.summary) > summary_limit and not record.description:
+        data["description"] = record.summary
+    data["summary"] = Truncator(plain_text(record.summary or record.description)).chars(
+        summary_limit
+    )
     data = {k: ("" if v is None else v) for k, v in data.items()}
     if any(has_control_characters(str(v)) for v in data.values()):
         row.reasons.append(gettext("A value holds control characters."))
@@ -160,6 +165,11 @@ def check(record, communes, themes):
     if reason:
         row.reasons.append(reason)
     row.themes, unmatched = themes.match(record.themes)
+    if row.themes and unmatched:
+        row.notes.append(
+            gettext("Labels without a theme of ours, left out: %(labels)s.")
+            % {"labels": ", ".join(f"“{label}”" for label in unmatched)}
+        )
     if not row.themes:
         row.reasons.append(
             gettext("No theme of ours matches %(labels)s: add a theme correspondence.")
@@ -275,10 +285,30 @@ def place(initiative, values):
     initiative.tile_x, initiative.tile_y = grid_position(initiative.latitude, initiative.longitude)
 
 
+class ImportConflict(Exception):
+    """Another write took a slug or an identifier of the plan since its preview: nothing of the
+    file was written."""
+
+
 def commit(result, *, by=None, file_name=""):
-    """Write the created and updated rows of ``result`` in one transaction; an :class:`ImportRun`."""
+    """Write the created and updated rows of ``result`` in one transaction; an :class:`ImportRun`.
+
+    Raises :class:`ImportConflict` when the database refuses the plan (another import of the
+    same source, or a new initiative taking a slug, since the preview)."""
     if result.file_errors:
         raise ValueError("A plan with file errors cannot be committed.")
+    try:
+        return _write(result, by, file_name)
+    except IntegrityError as error:
+        raise ImportConflict(
+            gettext(
+                "Another import or initiative wrote some of these records since the preview: "
+                "nothing was imported. Preview the file again."
+            )
+        ) from error
+
+
+def _write(result, by, file_name):
     now = timezone.now()
     reason = f"import {result.format}: {result.source_name}"[:100]
     links = Initiative.themes.through
@@ -311,7 +341,8 @@ def commit(result, *, by=None, file_name=""):
         for row in changed:
             place(row.instance, row.values)
             row.instance.refreshed_at = row.instance.updated_at = now
-            row.instance.licence = result.licence
+            if may_relabel(row.instance.licence, result.licence):  # ODbL stays ODbL
+                row.instance.licence = result.licence
             updated.append(row.instance)
         bulk_update_with_history(
             updated,

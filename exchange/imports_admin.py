@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from initiatives.licences import Licence
 
 from .formats import read, tabular
-from .importer import commit, plan
+from .importer import ImportConflict, commit, plan
 from .records import MAX_BYTES
 
 SESSION_KEY = "exchange_import"
@@ -115,7 +115,11 @@ def import_file(model_admin, request):
         result = _plan(stored)
         if not result.ok:
             return TemplateResponse(request, template, {**context, "plan": result})
-        run = commit(result, by=request.user, file_name=stored["file_name"])
+        try:
+            run = commit(result, by=request.user, file_name=stored["file_name"])
+        except ImportConflict as error:
+            result.file_errors.append(str(error))
+            return TemplateResponse(request, template, {**context, "plan": result})
         del request.session[SESSION_KEY]
         messages.success(
             request,

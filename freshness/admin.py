@@ -180,7 +180,7 @@ class OwnershipAdmin(ReadOnlyAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyAdmin):
-    list_display = ["entry", "confirmed_at", "sent_at", "answered_at"]
+    list_display = ["entry", "confirmed_at", "sent_at", "followed_up_at", "answered_at"]
     list_select_related = ["initiative"]
 
     @admin.display(description=_("initiative"), ordering="initiative__name")

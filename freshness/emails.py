@@ -24,11 +24,15 @@ def _enqueue(subject, template, context, recipients, reply_to=()):
     transaction.on_commit(lambda: send_email.enqueue(subject, body, recipients, reply_to=reply_to))
 
 
-def send_reminder(initiative):
-    """ "Is it still accurate?", in the site's language, with the three signed links."""
+def send_reminder(initiative, follow_up=False):
+    """The question "is it still accurate?", in the site's language, with the three signed
+    links; ``follow_up``: the same, once more, to a reminder nobody answered."""
     with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Is %(name)s still as described?") % {"name": initiative.name}
+        if follow_up:
+            subject = _("Reminder: %(subject)s") % {"subject": subject}
         _enqueue(
-            _("Is %(name)s still as described?") % {"name": initiative.name},
+            subject,
             "freshness/emails/reminder.txt",
             {
                 "initiative": initiative,

@@ -21,6 +21,9 @@ class Reminder(models.Model):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+")
     confirmed_at = models.DateTimeField(_("confirmation date asked about"))
     sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    # One follow-up when nobody answered (FRESHNESS_FOLLOW_UP_AFTER_DAYS); set before it is
+    # queued, by a conditional update, so it too is sent once.
+    followed_up_at = models.DateTimeField(_("followed up"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
     class Meta:
@@ -37,7 +40,7 @@ class Reminder(models.Model):
 
 
 class ClosureReport(models.Model):
-    """ "It has closed", said through a signed link: waits for a curator to archive it."""
+    """A report that it has closed, through a signed link: waits for a curator to archive it."""
 
     initiative = models.ForeignKey(
         Initiative,
@@ -67,7 +70,7 @@ class ClosureReport(models.Model):
 
 
 class Ownership(models.Model):
-    """ "This is my initiative", confirmed through a link sent to the listed address."""
+    """A claim ("this is my initiative") confirmed through a link sent to the listed address."""
 
     initiative = models.ForeignKey(
         Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="+"

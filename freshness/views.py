@@ -36,7 +36,7 @@ def _owner_links(initiative):
 
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
-    """ "Still accurate": one click shows the page, its button confirms."""
+    """Still accurate: one click shows the page, its button confirms."""
     initiative = links.read_token(token, links.CONFIRM)
     if initiative is None:
         return invalid_link(request)
@@ -49,7 +49,7 @@ def confirm(request, token):
 
 @require_http_methods(["GET", "POST"])
 def closed(request, token):
-    """ "It has closed": to the curators' queue, who archive it (nothing is archived here)."""
+    """It has closed: to the curators' queue, who archive it (nothing is archived here)."""
     initiative = links.read_token(token, links.CLOSED)
     if initiative is None:
         return invalid_link(request)
@@ -71,7 +71,7 @@ def closed(request, token):
 
 @require_POST
 def claim(request, slug):
-    """ "This is my initiative": a link goes to the listed address (never shown here)."""
+    """This is my initiative: a link goes to the listed address (never shown here)."""
     initiative = get_object_or_404(Initiative.objects.published(), slug=slug)
     if not initiative.contact_email:
         return render(request, "freshness/claim.html", {"initiative": initiative}, status=400)

@@ -169,11 +169,11 @@ def export_name(filterset, extension):
     return "-".join(p for p in ("ssemap-initiatives", label, stamp) if p) + f".{extension}"
 
 
-def _download(response, filterset, extension):
+def _download(response, filterset, extension, licence=None):
     name = export_name(filterset, extension)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-
-    licence = licences.selection_licence(filterset.qs)
+    # Share-alike records are never relabelled: a selection holding one is under their licence.
+    licence = licence or licences.selection_licence(filterset.qs)
     response["Link"] = f'<{licences.url_of(licence)}>; rel="license"'
     return caching.revalidate(response)
 
@@ -229,4 +229,4 @@ def export_geojson(request):
         yield "]}\n"
 
     response = StreamingHttpResponse(chunks(), content_type="application/geo+json; charset=utf-8")
-    return _download(response, filterset, "geojson")
+    return _download(response, filterset, "geojson", licence)

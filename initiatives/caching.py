@@ -94,7 +94,7 @@ def territory_scope(territory):
 def served_scopes(territory):
     """The scopes of the initiatives that serve ``territory`` (the filter's ``serving``
     option): ``s:`` of it and of its containers, bumped by changes of areas served that lie
-    in it, are it or contain it (migration 0011)."""
+    in it, are it or contain it (migration 0013)."""
     ids = (territory.pk, territory.region_id, territory.department_id, territory.epci_id)
     return [f"s:{pk}" for pk in ids if pk]
 

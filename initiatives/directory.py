@@ -161,7 +161,10 @@ class Directory:
                 )
                 counts["serving"] = others.serving(territory).count()
             # Hours are text read in Python (initiatives/hours.py): counted among the results.
-            counts["open_now"] = filterset.queryset_without("open_now").open_at(slot).count()
+            texts = filterset.open_texts(slot)
+            counts["open_now"] = (
+                filterset.queryset_without("open_now").open_at(slot, texts=texts).count()
+            )
             return counts
 
         slot = hours.current_slot()
@@ -286,7 +289,7 @@ class Directory:
         chips = []
         if data.get("q"):
             chips.append(self._chip(_("Search: “%(q)s”") % {"q": data["q"]}, "q"))
-        for name in ("theme", "practice", "lever", "legal_form"):
+        for name in ("theme", "practice", "lever", "solution", "legal_form"):
             for obj in data.get(name) or []:
                 chips.append(self._chip(obj.name, name, obj.slug))
         size_labels = dict(SizeClass.choices)

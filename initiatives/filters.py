@@ -11,13 +11,13 @@ from typing import NamedTuple
 import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from territories.forms import CommuneField
 from territories.models import SizeClass, Territory
 
-from . import hours
+from . import caching, hours
 from .geo import BBox, distance_from
 from .models import EVERYWHERE, Initiative, LegalForm
 from .search import name_sort_key, search
@@ -182,6 +182,12 @@ class InitiativeFilterSet(filters.FilterSet):
     theme = ClassificationFilter("themes", label=_("Themes"))
     practice = ClassificationFilter("practices", label=_("Collaborative practices"))
     lever = ClassificationFilter("levers", label=_("Action levers"))
+    # Solution models (intelligence app) link to initiatives from their side.
+    solution = SlugMultipleChoiceFilter(
+        label=_("Solution models"),
+        queryset=Initiative.solutions.rel.related_model.objects.all(),
+        method="filter_solution",
+    )
     legal_form = SlugMultipleChoiceFilter(
         label=_("Legal forms"),
         queryset=LegalForm.objects.all(),
@@ -266,11 +272,29 @@ class InitiativeFilterSet(filters.FilterSet):
     def filter_legal_form(self, queryset, name, value):
         return queryset.filter(legal_form__in=value)
 
+    def filter_solution(self, queryset, name, value):
+        links = Initiative.solutions.through.objects.filter(
+            initiative_id=OuterRef("pk"), solution__in=value
+        )
+        return queryset.filter(Exists(links))
+
     def filter_low_tech(self, queryset, name, value):
         return queryset.low_tech() if value else queryset
 
     def filter_open_now(self, queryset, name, value):
-        return queryset.open_at(value)
+        return queryset.open_at(value, texts=self.open_texts(value))
+
+    def open_texts(self, moment):
+        """The hours texts open at ``moment`` among all published initiatives: evaluated once
+        per quarter hour and data version, then shared by the results and every facet."""
+        if getattr(self, "_open_texts", (None,))[0] != moment:
+            texts = caching.cached(
+                "open-texts",
+                [moment.isoformat()],
+                lambda: Initiative.objects.published().open_texts(moment),
+            )
+            self._open_texts = (moment, texts)
+        return self._open_texts[1]
 
     def filter_territory(self, queryset, name, value):
         if self.form.cleaned_data.get("serving"):
@@ -342,6 +366,8 @@ class InitiativeFilterSet(filters.FilterSet):
             and name not in without
             and _given(value)
         }
+        if "territory" not in active:
+            active.discard("serving")  # it widens the territory filter only: nothing without
         if active - {"territory"}:
             return None
         return data["territory"].pk if "territory" in active else EVERYWHERE

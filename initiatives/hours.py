@@ -8,6 +8,7 @@ its own time zone, the overseas regions' included.
 """
 
 import re
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -72,8 +73,17 @@ def validate_opening_hours(value):
         ) from None
 
 
+def zone_name(region_code):
+    return REGION_ZONES.get(region_code or "", PARIS)
+
+
 def zone_of(region_code):
-    return ZoneInfo(REGION_ZONES.get(region_code or "", PARIS))
+    return ZoneInfo(zone_name(region_code))
+
+
+def regions_in_zone(zone):
+    """The region codes of an overseas ``zone`` (Paris's: every region not listed)."""
+    return [code for code, name in REGION_ZONES.items() if name == zone]
 
 
 def current_slot(now=None):
@@ -97,9 +107,14 @@ def is_open(text, region_code, moment):
     return expression.is_open(local)
 
 
-def open_ids(rows, moment):
-    """The ids, among ``(id, hours, region code)`` rows, of the places open at ``moment``."""
-    return [pk for pk, text, region_code in rows if is_open(text, region_code, moment)]
+def open_texts(rows, moment):
+    """``{time zone: the hours texts that say open at moment there}``, from distinct
+    ``(hours, region code)`` rows: each text is evaluated once per time zone, not per place."""
+    found = defaultdict(set)
+    for text, region_code in rows:
+        if is_open(text, region_code, moment):
+            found[zone_name(region_code)].add(text)
+    return found
 
 
 def _clock(moment, day_start):

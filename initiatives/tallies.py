@@ -113,12 +113,21 @@ def add(rows, sign):
         "WHEN 3 THEN r.epci_id ELSE r.commune_id END"
     )
     slots = "SELECT 0 AS slot UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4"
+    # A subtraction only ever meets rows its addition made: where there is none (the tallies
+    # emptied before the initiatives, as SQLite's flush does), it makes no row of -1.
+    existing = (
+        f" AND EXISTS (SELECT 1 FROM {TABLE} x WHERE x.territory_id = g.t "
+        "AND x.facet = g.facet AND x.value = g.value)"
+        if sign < 0
+        else ""
+    )
     return (
         f"INSERT INTO {TABLE} (territory_id, facet, value, n) "
-        f"SELECT t, facet, value, {sign} * COUNT(*) FROM ("
+        f"SELECT t, facet, value, n FROM (SELECT t, facet, value, {sign} * COUNT(*) AS n FROM ("
         f"SELECT {territory} AS t, r.facet AS facet, r.value AS value "
         f"FROM ({rows}) r CROSS JOIN ({slots}) s) k "
-        "WHERE t IS NOT NULL GROUP BY t, facet, value "
+        "WHERE t IS NOT NULL GROUP BY t, facet, value) g "
+        f"WHERE true{existing} "
         f"ON CONFLICT (territory_id, facet, value) DO UPDATE SET n = {TABLE}.n + excluded.n"
     )
 

@@ -12,6 +12,7 @@ from initiatives.filters import InitiativeFilterSet
 # Name → (type, explanation). No "example" key: Swagger UI would fill them in at once, and a
 # place, an area and a territory together rarely hold anything.
 DIRECTORY_PARAMETERS = {
+    "solution": ("string", _("the slug of a solution; repeat the parameter for several.")),
     "open_now": (
         "boolean",
         _("true: only the initiatives open at this moment, by their opening hours."),

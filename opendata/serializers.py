@@ -3,7 +3,6 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from initiatives.licences import Licence
 from initiatives.models import LeverFamily, LocationPrecision, Source, Status
 from territories.models import EpciKind, Kind, SizeClass
 
@@ -37,18 +36,21 @@ class InitiativeSerializer(serializers.Serializer):
     longitude = serializers.FloatField(min_value=-180, max_value=180)
     location_precision = serializers.ChoiceField(choices=LocationPrecision.choices)
     website = serializers.CharField(allow_blank=True)
+    # No contact_email: the listed address is private, reached through the page's form.
     contact_phone = serializers.CharField(allow_blank=True)
     opening_hours = serializers.CharField(
-        allow_blank=True, help_text=_("OpenStreetMap opening_hours syntax.")
+        allow_blank=True, help_text=_("OpenStreetMap syntax, as given.")
     )
     year_started = serializers.IntegerField(allow_null=True)
     source = serializers.ChoiceField(choices=Source.choices)
     source_reference = serializers.CharField(allow_blank=True)
-    source_name = serializers.CharField(allow_blank=True)
-    source_identifier = serializers.CharField(allow_blank=True)
-    licence = serializers.ChoiceField(
-        choices=Licence.choices, help_text=_("Each record keeps the licence of its source.")
+    source_name = serializers.CharField(
+        allow_blank=True, help_text=_("The file or source an imported record comes from.")
     )
+    source_identifier = serializers.CharField(
+        allow_blank=True, help_text=_("Its identifier in that source.")
+    )
+    licence = serializers.CharField(help_text=_("etalab-2.0 or odbl-1.0: each record its own."))
     updated_at = serializers.CharField(help_text=_("ISO 8601."))
     confirmed_at = serializers.CharField(
         help_text=_("ISO 8601: when its people last said it is accurate.")
@@ -160,21 +162,10 @@ class PartnerInitiativeSerializer(serializers.Serializer):
     commune = serializers.CharField(
         help_text=_("Its commune: INSEE code (29197) or name and department (Plouhinec (29)).")
     )
-    areas_served = serializers.ListField(
-        child=serializers.CharField(),
-        required=False,
-        help_text=_("Only if it serves more than its commune: territories (slug, code or name)."),
-    )
     address = serializers.CharField(max_length=250, required=False)
     latitude = serializers.FloatField(min_value=-90, max_value=90, required=False)
     longitude = serializers.FloatField(min_value=-180, max_value=180, required=False)
     website = serializers.URLField(required=False)
-    contact_email = serializers.EmailField(
-        required=False,
-        help_text=_("Private: never shown; visitors write through the page's form."),
-    )
+    contact_email = serializers.EmailField(required=False)
     contact_phone = serializers.CharField(max_length=30, required=False)
-    opening_hours = serializers.CharField(
-        required=False, help_text=_("OpenStreetMap opening_hours syntax.")
-    )
     year_started = serializers.IntegerField(min_value=1800, required=False)

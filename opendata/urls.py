@@ -21,4 +21,5 @@ urlpatterns = [
     path("submissions/<str:pk>/", partners.SubmissionDetail.as_view(), name="submission"),
     path("openapi.json", views.Schema.as_view(), name="schema"),
     path("docs/", views.Docs.as_view(), name="docs"),
+    path("<path:path>", views.NotFound.as_view()),
 ]

@@ -3,8 +3,9 @@ counts, and the reference lists; the OpenAPI schema and its documentation page."
 
 import math
 
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -374,6 +375,28 @@ class Root(ApiView):
                 for name in self.ENDPOINTS
             }
         )
+
+
+@extend_schema(exclude=True)
+class NotFound(ApiView):
+    """Any other address under /api/v1/: the API's JSON 404, not the site's HTML page."""
+
+    def get(self, request, path):
+        # As CommonMiddleware's APPEND_SLASH would, had this view not matched first.
+        if request.method == "GET" and not path.endswith("/"):
+            try:
+                match = resolve(request.path_info + "/")
+            except Resolver404:
+                match = None
+            if match and getattr(match.func, "view_class", None) is not NotFound:
+                query = request.META.get("QUERY_STRING", "")
+                return HttpResponsePermanentRedirect(
+                    request.path + "/" + (f"?{query}" if query else "")
+                )
+        raise Http404
+
+    def post(self, request, path):
+        raise Http404
 
 
 class Schema(SpectacularJSONAPIView):

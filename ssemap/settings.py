@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "intelligence",
 ]
 
 MIDDLEWARE = [
@@ -318,6 +319,8 @@ SUBMISSION_MAX_DISTANCE_KM = 20
 # as such on its page and faded on the map; the signed links in those e-mails expire after.
 FRESHNESS_REMIND_AFTER_DAYS = int(os.environ.get("FRESHNESS_REMIND_AFTER_DAYS", "365"))
 FRESHNESS_STALE_AFTER_DAYS = int(os.environ.get("FRESHNESS_STALE_AFTER_DAYS", "455"))
+# Unanswered, a reminder is sent once more this many days later.
+FRESHNESS_FOLLOW_UP_AFTER_DAYS = int(os.environ.get("FRESHNESS_FOLLOW_UP_AFTER_DAYS", "30"))
 FRESHNESS_LINK_MAX_AGE_DAYS = int(os.environ.get("FRESHNESS_LINK_MAX_AGE_DAYS", "60"))
 # Messages relayed to an initiative's people and "this is my initiative" links, per client
 # address per hour.
@@ -425,6 +428,9 @@ LOGGING = {
     },
 }
 
+# SQLite ignores the non-key columns of covering indexes (initiatives.FacetTally): the index is
+# still made there, and the covering part is for PostgreSQL, the database in production.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # The API v1 (opendata/): each view sets its parsers, renderers, authentication and rate limit;
 # only the schema generator and the documentation's settings are global.
 REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
@@ -436,6 +442,3 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
-# SQLite ignores the non-key columns of covering indexes (initiatives.FacetTally): the index is
-# still made there, and the covering part is for PostgreSQL, the database in production.
-SILENCED_SYSTEM_CHECKS = ["models.W040"]

@@ -32,11 +32,12 @@ def curator_login(request):
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    # Open-data formats and the DCAT catalogue: no language prefix (exchange/urls.py). Before
+    # the API v1, whose last pattern answers a JSON 404 for any other /api/v1/ address.
+    path("", include("exchange.urls")),
     # The API v1 (opendata/): versioned, outside the language prefixes (Accept-Language).
     path("api/v1/", include("opendata.urls")),
     # Browsers ask for /favicon.ico whatever the page says.
-    # Open-data formats and the DCAT catalogue: no language prefix (exchange/urls.py).
-    path("", include("exchange.urls")),
     path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
 ]
 
@@ -54,6 +55,7 @@ urlpatterns += i18n_patterns(
     path("", include("territories.urls")),
     path("", include("alerts.urls")),
     path("", include("embeds.urls")),
+    path("", include("intelligence.urls")),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
     prefix_default_language=False,
 )

@@ -199,7 +199,8 @@ class TerritoriesField(forms.Field):
     def to_python(self, value):
         if value in self.empty_values:
             return []
-        values = [value] if isinstance(value, str) else list(value)
+        # Text from a form, a list from JSON (the partners' API) — or any other JSON value.
+        values = list(value) if isinstance(value, (list, tuple)) else [value]
         texts = []
         for item in values:
             texts.extend(part.strip() for part in AREA_SEPARATORS.split(str(item)))

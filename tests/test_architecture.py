@@ -4,7 +4,19 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("initiatives", "territories", "contributions", "curation", "exchange", "opendata", "ssemap")
+APPS = (
+    "initiatives",
+    "territories",
+    "contributions",
+    "curation",
+    "exchange",
+    "opendata",
+    "freshness",
+    "alerts",
+    "embeds",
+    "intelligence",
+    "ssemap",
+)
 MAX_MODULE_LINES = 500
 
 

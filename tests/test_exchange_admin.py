@@ -84,3 +84,14 @@ def test_the_import_page_is_for_curators_only(db, client, django_user_model):
     user = django_user_model.objects.create_user("visitor", password="pw", is_staff=True)
     client.force_login(user)
     assert client.get(IMPORT_URL).status_code == 403
+
+
+def test_a_curator_imports_files_and_edits_theme_correspondences(db, client):
+    from django.core.management import call_command
+
+    call_command("create_curator", "alice", password="a-long-passphrase", verbosity=0)
+    client.login(username="alice", password="a-long-passphrase")
+
+    assert client.get(IMPORT_URL).status_code == 200
+    assert client.get("/en/admin/exchange/importrun/").status_code == 200
+    assert client.get("/en/admin/exchange/themecorrespondence/add/").status_code == 200

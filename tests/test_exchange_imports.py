@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from exchange.formats import read
-from exchange.importer import commit, plan
+from exchange.importer import ImportConflict, commit, plan
 from exchange.models import ImportRun, ThemeCorrespondence
 from exchange.places import CommuneIndex
 from exchange.records import Record
@@ -199,3 +199,56 @@ def test_a_file_that_is_not_what_it_says_is_refused_with_a_reason():
     assert "No list of structures" in errors[0]
     _records, errors, _licence = read("csv", b"a,b\n1,2\n", {"name": "missing"})
     assert "no column “missing”" in errors[0]
+
+
+def test_a_reimport_under_another_licence_never_relabels_odbl_records(samples_world, tmp_path):
+    run("gogocarto", GOGOCARTO, "--commit", "--source", "Transiscope")  # the file says ODbL
+    data = json.loads(GOGOCARTO.read_text())
+    data["data"][1]["description"] = "Une épicerie à prix choisi, approvisionnée localement."
+    changed = tmp_path / "transiscope.json"
+    changed.write_text(json.dumps(data), encoding="utf-8")
+
+    run("gogocarto", changed, "--commit", "--source", "Transiscope", "--licence", "etalab-2.0")
+
+    grocery = Initiative.objects.get(source_name="Transiscope", source_identifier="TsQ2")
+    assert grocery.summary.startswith("Une épicerie à prix choisi")
+    assert grocery.licence == Licence.ODBL_1
+
+
+def test_a_commit_refused_by_the_database_writes_nothing_and_says_why(samples_world):
+    records, _errors, licence = read("gogocarto", GOGOCARTO.read_bytes())
+    first = plan(records, format="gogocarto", source_name="Transiscope", licence=licence)
+    second = plan(records, format="gogocarto", source_name="Transiscope", licence=licence)
+    commit(first)  # another curator's import of the same source, after this preview
+
+    with pytest.raises(ImportConflict, match="nothing was imported"):
+        commit(second)
+    assert Initiative.objects.filter(source_name="Transiscope").count() == 3
+    assert ImportRun.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_long_text_becomes_a_short_summary_and_the_whole_description():
+    ThemeFactory(slug="culture", name_fr="Culture", name_en="Culture")
+    CommuneFactory(code="63113", name="Clermont-Ferrand")
+    text = "Un ciné-club associatif. " * 30  # 750 characters, a GoGoCarto “description”
+    record = Record(1, "c1", name="Ciné-club", summary=text, insee="63113", themes=["Culture"])
+
+    [row] = plan([record], format="gogocarto", source_name="s").rows
+
+    assert row.action == "create", row.reasons
+    assert len(row.values["summary"]) == 300 and row.values["summary"].endswith("…")
+    assert row.values["description"] == text.strip()
+
+
+def test_labels_without_a_theme_are_named_in_the_preview_of_an_accepted_row(samples_world):
+    data = json.loads(GOGOCARTO.read_text())
+    assert data["data"][0]["categories"] == ["Réemploi", "Entraide"]
+    ThemeCorrespondence.objects.create(label="Réemploi", theme_id=_theme("environnement"))
+    records, _errors, _licence = read("gogocarto", GOGOCARTO.read_bytes())
+    records[0].themes.append("Bricolage")
+
+    repair = plan(records, format="gogocarto", source_name="t").rows[0]
+
+    assert repair.action == "create"
+    assert repair.notes == ["Labels without a theme of ours, left out: “Bricolage”."]

@@ -15,7 +15,7 @@ from initiatives import hours
 from initiatives.caching import filter_key
 from initiatives.filters import InitiativeFilterSet
 from initiatives.models import Initiative
-from tests.factories import CommuneFactory, InitiativeFactory, ThemeFactory
+from tests.factories import CommuneFactory, InitiativeFactory, RegionFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,8 @@ WEEKDAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
 def open_this_hour():
     """Hours that make a place open now (Paris time), whenever the test runs."""
     now = timezone.now().astimezone(ZoneInfo("Europe/Paris"))
-    return f"{WEEKDAYS[now.weekday()]} {now.hour:02d}:00-{now.hour + 1:02d}:00"
+    # Until two hours on (at most midnight): the hour may turn while the test runs.
+    return f"{WEEKDAYS[now.weekday()]} {now.hour:02d}:00-{min(now.hour + 2, 24):02d}:00"
 
 
 def closed_today():
@@ -88,7 +89,7 @@ def entry():
         name="Épicerie des Pentes",
         opening_hours="Mo-Fr 09:00-12:00,14:00-18:00; Sa 10:00-18:00",
         themes=[ThemeFactory()],
-        commune=CommuneFactory(region__code="84"),
+        commune=CommuneFactory(),
     )
 
 
@@ -137,7 +138,7 @@ def test_exports_carry_the_hours_as_given(client, entry):
 @pytest.fixture
 def places():
     theme = ThemeFactory(slug="alimentation")
-    commune = CommuneFactory(region__code="84")
+    commune = CommuneFactory()
     make = lambda name, text: InitiativeFactory(  # noqa: E731
         name=name, opening_hours=text, themes=[theme], commune=commune
     )
@@ -196,3 +197,19 @@ def test_open_now_answers_are_keyed_on_the_quarter_hour(client, places):
 def test_a_bad_open_now_value_is_simply_unticked(client, places):
     assert client.get("/initiatives/?open_now=").status_code == 200
     assert Initiative.objects.count() == 4
+
+
+def test_open_now_reads_each_place_in_its_own_time_zone(client):
+    """The same hours text: open now in Réunion (Indian/Reunion), not in Lyon (Paris time)."""
+    reunion_now = timezone.now().astimezone(ZoneInfo("Indian/Reunion"))
+    text = (
+        f"{WEEKDAYS[reunion_now.weekday()]} {reunion_now.hour:02d}:00-{reunion_now.hour + 1:02d}:00"
+    )
+    theme = ThemeFactory()
+    reunion = RegionFactory(code="04", name="La Réunion", slug="la-reunion")
+    in_reunion = CommuneFactory(epci__department__region=reunion, latitude=-21.1, longitude=55.5)
+    InitiativeFactory(name="À Saint-Denis", opening_hours=text, themes=[theme], commune=in_reunion)
+    InitiativeFactory(name="À Lyon", opening_hours=text, themes=[theme], commune=CommuneFactory())
+
+    response = client.get("/initiatives/?open_now=1")
+    assert names(response) == {"À Saint-Denis"}

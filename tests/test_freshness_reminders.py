@@ -90,6 +90,35 @@ def test_running_the_command_twice_sends_nothing_twice(mailbox, old_entry):
     assert Reminder.objects.filter(initiative=old_entry).count() == 1
 
 
+def test_an_unanswered_reminder_is_followed_up_once(client, mailbox, old_entry):
+    remind()
+    Reminder.objects.update(sent_at=days_ago(31))
+    remind()
+    remind()
+    run_worker()
+
+    first, follow_up = mailbox.to(ADDRESS)
+    assert follow_up["Subject"].startswith("Rappel")
+    assert Reminder.objects.get().followed_up_at is not None
+
+    confirm, _update, _closed = reminder_links(follow_up)
+    client.post(confirm)  # its links work like the first ones
+    old_entry.refresh_from_db()
+    assert old_entry.confirmed_at > days_ago(1)
+
+
+def test_an_answered_reminder_is_not_followed_up(client, mailbox, old_entry):
+    remind()
+    run_worker()
+    confirm, _update, _closed = reminder_links(mailbox.to(ADDRESS)[0])
+    client.post(confirm)
+    Reminder.objects.update(sent_at=days_ago(31))
+    remind()
+    run_worker()
+
+    assert len(mailbox.to(ADDRESS)) == 1
+
+
 def test_only_entries_due_with_an_address_are_reminded(mailbox, old_entry):
     InitiativeFactory(contact_email="recent@example.org")  # confirmed today
     no_address = InitiativeFactory(contact_email="")

@@ -1,4 +1,4 @@
-"""Cached answers about a territory follow the initiatives that serve it (migration 0011).
+"""Cached answers about a territory follow the initiatives that serve it (migration 0013).
 
 Lyon's map, directory and exports with the "serving" option show an initiative of Brittany
 that serves the Métropole test: a change of its areas, of its status or of its other links

@@ -12,12 +12,14 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 
 from contributions.corrections import accept
 from curation.merge import merge
 from initiatives.models import Correction, Initiative
 from territories.forms import MAX_AREAS
 from tests.factories import CommuneFactory, InitiativeFactory
+from tests.test_curation_admin import CHANGELIST, change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -268,3 +270,28 @@ def test_the_territory_pages_link_follows_a_new_area_at_once(client, world, rove
     assert "serves this territory" not in client.get("/en/territories/hameau/").content.decode()
     rover.areas_served.add(world.village)
     assert "serves this territory" in client.get("/en/territories/hameau/").content.decode()
+
+
+def test_a_curator_saves_areas_in_the_admin_and_finds_them_by_name(
+    client, world, rover, django_user_model
+):
+    call_command("create_curator", "alice", email="alice@example.org", password="Curat0r-pass-2026")
+    client.force_login(django_user_model.objects.get(username="alice"))
+    data = change_form_data(client, rover)
+    assert data["areas_served"] == [world.metropolis.pk]
+    data["areas_served"] = [world.metropolis.pk, world.village.pk]
+    response = client.post(f"{CHANGELIST}{rover.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert {t.slug for t in rover.areas_served.all()} == {"metropole-test", "hameau"}
+    # The autocomplete widget asks the territories' admin, which curators may read.
+    found = client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "Hameau",
+            "app_label": "initiatives",
+            "model_name": "initiative",
+            "field_name": "areas_served",
+        },
+    )
+    assert found.status_code == 200
+    assert [r["text"] for r in found.json()["results"]] == ["Hameau (69)"]

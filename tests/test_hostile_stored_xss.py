@@ -57,7 +57,7 @@ class ActiveContent(HTMLParser):
     def handle_data(self, data):
         if self.in_script is None:
             return
-        if self.in_script == "application/json":
+        if self.in_script in ("application/json", "application/ld+json"):  # data, not code
             if "<" in data:
                 self.problems.append(f"unescaped < in a JSON script: {data[:80]!r}")
         elif "alert(" in data:

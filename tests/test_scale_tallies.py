@@ -142,3 +142,14 @@ def test_a_filter_on_one_facet_still_counts_the_others_with_that_filter(client, 
     grouped = grouped_queries(client, "/initiatives/?theme=alimentation")
     assert grouped, "practices, levers, legal forms and size classes are counted among results"
     assert not [sql for sql in grouped if "initiatives_initiative_themes" in sql.split("FROM")[1]]
+
+
+def test_a_tally_already_gone_is_never_counted_below_zero(things):
+    """SQLite's flush empties the tallies before the initiatives: their delete must not leave
+    rows of -1 that a later insert would bring to 0 (the tests' flush, or a manual clean-up)."""
+    InitiativeFactory(commune=things["town"], themes=things["themes"])
+    FacetTally.objects.all().delete()
+    Initiative.objects.all().delete()
+    assert not FacetTally.objects.filter(n__lt=0).exists()
+    InitiativeFactory(commune=things["town"])
+    assert FacetTally.objects.counts(EVERYWHERE, ["total"])["total"] == {"": 1}

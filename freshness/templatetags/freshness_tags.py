@@ -2,6 +2,7 @@ from django import template
 
 from initiatives import hours
 
+from .. import owners
 from ..forms import ContactForm
 
 register = template.Library()
@@ -17,3 +18,9 @@ def opening_week(initiative):
 @register.simple_tag
 def new_contact_form():
     return ContactForm()
+
+
+@register.simple_tag
+def claimed_by_its_people(initiative):
+    """Whether the listed address confirmed "this is my initiative"."""
+    return initiative.contact_email and owners.is_claimed(initiative)

@@ -16,34 +16,11 @@ from territories.models import Kind, Territory
 from ..geo import BBox, distance_from, grid_position
 from ..hours import HELP_TEXT as HOURS_HELP_TEXT
 from ..hours import MAX_LENGTH as HOURS_MAX_LENGTH
-from ..hours import open_ids, validate_opening_hours
+from ..hours import REGION_ZONES, open_texts, regions_in_zone, validate_opening_hours
 from ..licences import DEFAULT as DEFAULT_LICENCE
 from ..licences import Licence, url_of
+from .choices import LocationPrecision, Source, Status
 from .reference import ActionLever, CollaborativePractice, LegalForm, LowTechQuality, Theme
-
-
-class Status(models.TextChoices):
-    PENDING = "pending", _("Pending review")
-    PUBLISHED = "published", _("Published")
-    REJECTED = "rejected", _("Rejected")
-    ARCHIVED = "archived", _("Archived")
-
-
-class LocationPrecision(models.TextChoices):
-    """How precisely an initiative's point says where it is (drawn differently on the map)."""
-
-    EXACT = "exact", _("Exact (its address or a pin placed by its author or a curator)")
-    COMMUNE = "commune", _("Commune (placed at the commune's point)")
-    APPROXIMATE = "approximate", _("Approximate (somewhere in its commune)")
-
-
-class Source(models.TextChoices):
-    SUBMISSION = "submission", _("Public submission")
-    CURATOR = "curator", _("Entered by a curator")
-    IMPORT = "import", _("Imported")
-    PARTNER = "partner", _("Sent by a partner")
-    SAMPLE = "sample", _("Generated sample data")
-
 
 # The column of Initiative that holds its territory of each kind: the commune, and the
 # commune's containers, copied on save so that territory filters and counts need no join.
@@ -71,13 +48,21 @@ class InitiativeQuerySet(models.QuerySet):
         (its region, department or intercommunality) or lies inside it.
 
         An EXISTS on the link table, like ``with_any``. The same three relations decide which
-        cache scopes a change of areas bumps (migration 0011: ``s:<id>``).
+        cache scopes a change of areas bumps (migration 0013: ``s:<id>``).
         """
         return self.filter(_serves(territory))
 
     def in_or_serving(self, territory):
-        """Initiatives located in ``territory`` or serving it."""
-        return self.filter(_serves(territory) | Q(**{TERRITORY_COLUMN[territory.kind]: territory}))
+        """Initiatives located in ``territory`` or serving it.
+
+        The serving ones as a plain ``IN`` on the (small) link table, which the database reads
+        once and hashes: an ``OR`` with a correlated ``EXISTS`` would probe it row by row.
+        """
+        serving = Initiative.areas_served.through.objects.filter(_overlap(territory))
+        return self.filter(
+            Q(**{TERRITORY_COLUMN[territory.kind]: territory})
+            | Q(pk__in=serving.values("initiative_id"))
+        )
 
     def with_any(self, field_name, objects):
         """Initiatives linked to any of ``objects`` through the many-to-many ``field_name``.
@@ -162,11 +147,39 @@ class InitiativeQuerySet(models.QuerySet):
                 initiatives.append(by_pk[pk])
         return initiatives
 
-    def open_at(self, moment):
-        """Those whose opening hours say open at ``moment``: read in Python (the hours of the
-        matching rows only, each distinct text parsed once), then one ``IN`` on their ids."""
-        rows = self.exclude(opening_hours="").values_list("pk", "opening_hours", "region__code")
-        return self.filter(pk__in=open_ids(rows.order_by(), moment))
+    def open_texts(self, moment):
+        """``{time zone: hours texts open at moment there}`` among these rows' hours.
+
+        SQL cannot read the syntax: the distinct (hours, region) pairs are read and evaluated
+        in Python (``hours.open_texts``), each once.
+        """
+        pairs = (
+            self.exclude(opening_hours="")
+            .order_by()
+            .values_list("opening_hours", "region__code")
+            .distinct()
+        )
+        return {zone: sorted(texts) for zone, texts in open_texts(pairs, moment).items()}
+
+    def open_at(self, moment, texts=None):
+        """Those whose opening hours say open at ``moment``, in their own time zone: kept by
+        their hours text and zone (a list of texts far shorter than a list of ids).
+
+        ``texts``: ``open_texts(moment)`` of these rows or of more (all the published ones,
+        computed once for a whole directory page), when already known.
+        """
+        if texts is None:
+            texts = self.open_texts(moment)
+        overseas = Territory.objects.filter(kind=Kind.REGION, code__in=list(REGION_ZONES))
+        condition = Q(pk__in=[])
+        for zone, zone_texts in texts.items():
+            codes = regions_in_zone(zone)
+            if codes:
+                place = Q(region__in=overseas.filter(code__in=codes))
+            else:  # Paris time: metropolitan France, and anything without a region
+                place = Q(region__isnull=True) | ~Q(region__in=overseas)
+            condition |= place & Q(opening_hours__in=zone_texts)
+        return self.filter(condition)
 
     def samples(self):
         return self.filter(source=Source.SAMPLE)
@@ -181,14 +194,21 @@ class InitiativeQuerySet(models.QuerySet):
         )
 
 
-def _serves(territory):
+def _overlap(territory):
+    """Links to an area served that is ``territory``, contains it or lies in it."""
     containers = [
         pk for pk in (territory.region_id, territory.department_id, territory.epci_id) if pk
     ]
     overlap = Q(territory_id=territory.pk) | Q(territory_id__in=containers)
     if territory.kind != Kind.COMMUNE:
         overlap |= Q(**{f"territory__{TERRITORY_COLUMN[territory.kind]}_id": territory.pk})
-    links = Initiative.areas_served.through.objects.filter(overlap, initiative_id=OuterRef("pk"))
+    return overlap
+
+
+def _serves(territory):
+    links = Initiative.areas_served.through.objects.filter(
+        _overlap(territory), initiative_id=OuterRef("pk")
+    )
     return Exists(links)
 
 
@@ -337,6 +357,9 @@ class Initiative(models.Model):
         m2m_fields=[themes, practices, levers, low_tech_qualities],
     )
 
+    # How to reach it (the admin's "Public contact" fieldset); the address itself is never
+    # shown on a page: messages are relayed to it (freshness/).
+    CONTACT_FIELDS = ("website", "contact_email", "contact_phone", "opening_hours")
     # Never shown on a public page, map payload or export.
     PRIVATE_FIELDS = ("submitter_name", "submitter_email")
     # What the public submission form asks for and what a suggested correction may change.
@@ -417,6 +440,13 @@ class Initiative(models.Model):
             models.Index(fields=["status", "legal_form"], name="initiative_status_form"),
             models.Index(fields=["updated_at"], name="initiative_updated_at"),
             models.Index(fields=["status", "confirmed_at"], name="initiative_confirmed"),
+            # The few records under another licence than the default: whether a selection
+            # holds one is then an index probe (licences.selection_licence).
+            models.Index(
+                fields=["licence", "status"],
+                condition=~Q(licence=DEFAULT_LICENCE),
+                name="initiative_other_licence",
+            ),
         ]
 
     def __str__(self):

@@ -74,7 +74,20 @@ def test_the_page_on_a_phone(site, entry, browser, problems):
 
 
 def test_stale_entries_are_faded_on_the_map(site, entry, page, problems):
+    InitiativeFactory(
+        name="Épicerie confirmée",
+        commune=CommuneFactory(name="Bourges"),  # far enough not to be clustered with Lyon
+        opening_hours="24/7",
+        themes=[entry.themes.first()],
+    )
     page.goto(site + "/initiatives/")
-    marker = page.locator(".marker-stale").first
-    expect(marker).to_be_attached()
+    expect(page.locator(".marker-stale")).to_have_count(1)
+    expect(page.locator(".marker:not(.marker-stale)")).not_to_have_count(0)
+    shot(page, "freshness-directory-map-stale-faded")
+
+    page.get_by_label("Ouvert maintenant").check()
+    expect(page.locator("#results-heading")).to_have_text("1 initiative")
+    expect(page.locator("#directory-results")).to_contain_text("Épicerie confirmée")
+    expect(page.locator(".leaflet-marker-icon.marker")).to_have_count(1)  # the map follows
+    shot(page, "freshness-directory-open-now")
     problems.assert_none()

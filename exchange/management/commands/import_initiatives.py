@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from initiatives.licences import Licence
 
 from ...formats import FORMATS, read
-from ...importer import commit, plan, summary_text
+from ...importer import ImportConflict, commit, plan, summary_text
 
 
 class Command(BaseCommand):
@@ -52,20 +52,22 @@ class Command(BaseCommand):
             raise CommandError(" ".join(result.file_errors))
         self.stdout.write(f"{result.source_name} ({result.licence}): {summary_text(result)}")
         for row in result.rows:
+            where = f"line {row.line} {row.name!r}"
             if row.action == "rejected":
-                self.stdout.write(
-                    f"  rejected, line {row.line} {row.name!r}: " + "; ".join(row.reasons)
-                )
+                self.stdout.write(f"  rejected, {where}: " + "; ".join(row.reasons))
             elif row.action == "duplicate":
-                self.stdout.write(f"  duplicate, line {row.line} {row.name!r} ~ {row.duplicate_of}")
+                self.stdout.write(f"  duplicate, {where} ~ {row.duplicate_of}")
             elif row.action == "update":
-                self.stdout.write(
-                    f"  update, line {row.line} {row.name!r}: " + ", ".join(row.changes)
-                )
+                self.stdout.write(f"  update, {where}: " + ", ".join(row.changes))
+            for note in row.notes:
+                self.stdout.write(f"  note, {where}: {note}")
         if not options["commit"]:
             self.stdout.write("Preview only: nothing written (add --commit to import).")
             return
-        run = commit(result, file_name=path.name)
+        try:
+            run = commit(result, file_name=path.name)
+        except ImportConflict as error:
+            raise CommandError(str(error)) from None
         self.stdout.write(
             self.style.SUCCESS(f"Imported: {run.created} created, {run.updated} updated.")
         )

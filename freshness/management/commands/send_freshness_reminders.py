@@ -1,5 +1,6 @@
 """Ask the people of entries not confirmed for a while whether they are still accurate, and
-mark as stale those not confirmed for longer. Run daily by a scheduler (docs/DEPLOY.md).
+mark as stale those not confirmed for longer; one follow-up to reminders left unanswered. Run
+daily by a scheduler (docs/DEPLOY.md).
 
 Idempotent: a reminder is recorded (unique per initiative and confirmation date) before its
 e-mail is queued, in one transaction, so a second run — even at the same time — sends nothing
@@ -11,12 +12,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from freshness import emails
 from freshness.models import Reminder
-from initiatives.models import Initiative
+from initiatives.models import Initiative, Status
 
 
 class Command(BaseCommand):
@@ -27,6 +28,8 @@ class Command(BaseCommand):
         remind_before = now - timedelta(days=settings.FRESHNESS_REMIND_AFTER_DAYS)
         stale_before = now - timedelta(days=settings.FRESHNESS_STALE_AFTER_DAYS)
         sent = sum(1 for _ in self.remind(remind_before))
+        follow_before = now - timedelta(days=settings.FRESHNESS_FOLLOW_UP_AFTER_DAYS)
+        followed = sum(1 for _ in self.follow_up(follow_before))
         published = Initiative.objects.published()
         # Stored, so pages, map payloads and their caches follow the data versions.
         newly_stale = published.filter(stale=False, confirmed_at__lt=stale_before).update(
@@ -34,7 +37,9 @@ class Command(BaseCommand):
         )
         # Confirmed meanwhile (a curator, a lowered setting): no longer stale.
         published.filter(stale=True, confirmed_at__gte=stale_before).update(stale=False)
-        self.stdout.write(f"{sent} reminders queued, {newly_stale} entries newly stale.")
+        self.stdout.write(
+            f"{sent} reminders and {followed} follow-ups queued, {newly_stale} entries newly stale."
+        )
 
     def remind(self, remind_before):
         asked = Reminder.objects.filter(
@@ -57,3 +62,23 @@ class Command(BaseCommand):
             except IntegrityError:  # another run got there first
                 continue
             yield initiative
+
+    def follow_up(self, follow_before):
+        """Once, to reminders nobody answered, if the entry is still unconfirmed since (same
+        confirmation date): the same e-mail, its links made again for the current address."""
+        unanswered = Reminder.objects.filter(
+            answered_at__isnull=True,
+            followed_up_at__isnull=True,
+            sent_at__lt=follow_before,
+            initiative__status=Status.PUBLISHED,
+            initiative__confirmed_at=F("confirmed_at"),
+        ).exclude(initiative__contact_email="")
+        for reminder in list(unanswered.select_related("initiative")):
+            with transaction.atomic():
+                claimed = Reminder.objects.filter(
+                    pk=reminder.pk, followed_up_at__isnull=True
+                ).update(followed_up_at=timezone.now())
+                if not claimed:  # another run got there first
+                    continue
+                emails.send_reminder(reminder.initiative, follow_up=True)
+            yield reminder

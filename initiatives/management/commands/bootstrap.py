@@ -15,3 +15,4 @@ class Command(BaseCommand):
         call_command("load_territories", if_missing=True, stdout=self.stdout)
         call_command("load_reference", stdout=self.stdout)
         call_command("load_demo", samples=samples, stdout=self.stdout)
+        call_command("load_solutions", stdout=self.stdout)

@@ -1,0 +1,81 @@
+"""Where a solution model exists, and the comparable territories that do not have it yet."""
+
+from django.db.models import Count
+
+from initiatives import caching
+from initiatives.filters import InitiativeFilterSet
+from initiatives.models import Status
+from territories.models import SizeClass, Territory
+
+from .comparison import peers
+from .models import SolutionLink
+
+# Among the communes with the most initiatives of a solution, the busiest of each size class.
+SEED_COMMUNES = 500
+PER_CLASS = 3
+
+
+def catalogue_counts():
+    """``{solution id: (initiatives, communes)}`` of published initiatives; one query."""
+    rows = (
+        SolutionLink.objects.filter(initiative__status=Status.PUBLISHED)
+        .values_list("solution_id")
+        .annotate(n=Count("initiative_id"), communes=Count("initiative__commune", distinct=True))
+        .order_by()
+    )
+    return {pk: (n, communes) for pk, n, communes in rows}
+
+
+def solution_initiatives(solution):
+    """The published initiatives of ``solution``, through the directory's own filter."""
+    return InitiativeFilterSet({"solution": [solution.slug]}).qs
+
+
+def where(solution):
+    """Counts by commune size class and the communes that have it, most initiatives first."""
+    initiatives = solution_initiatives(solution)
+    by_size = initiatives.count_by("commune__size_class")
+    communes = initiatives.count_by("commune")
+    return {
+        "count": sum(communes.values()),
+        "by_size": [(label, by_size.get(value, 0)) for value, label in SizeClass.choices],
+        "communes": sorted(communes.items(), key=lambda item: -item[1]),
+    }
+
+
+def candidates(solution, communes):
+    """Communes comparable with those where ``solution`` thrives that do not have it yet: for
+    each size class, the peers of its busiest commune, closest in population first."""
+    have = {pk for pk, _count in communes}
+    busiest = {}
+    ranked = Territory.objects.in_bulk([pk for pk, _n in communes[:SEED_COMMUNES]])
+    for pk, _count in communes[:SEED_COMMUNES]:  # most initiatives first
+        commune = ranked.get(pk)
+        if commune is not None:
+            busiest.setdefault(commune.size_class, commune)
+    found = []
+    for size_class in SizeClass.values:
+        commune = busiest.get(size_class)
+        if commune is None:
+            continue
+        taken = 0
+        for peer in peers(commune).select_related("department"):
+            if peer.pk not in have and peer not in found:
+                peer.like = commune
+                found.append(peer)
+                taken += 1
+                if taken == PER_CLASS:
+                    break
+    return found
+
+
+def solution_page(solution):
+    """Everything the solution's page counts, cached on the public data."""
+
+    def compute():
+        place = where(solution)
+        place["candidates"] = candidates(solution, place["communes"])
+        place["communes"] = len(place["communes"])
+        return place
+
+    return caching.cached("intel-solution", [solution.pk], compute)
