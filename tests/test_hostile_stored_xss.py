@@ -45,8 +45,10 @@ class ActiveContent(HTMLParser):
                 self.problems.append(f"<{tag} {name}={value!r}>")
             if name in {"href", "src"} and (value or "").strip().lower().startswith("javascript:"):
                 self.problems.append(f"<{tag} {name}={value!r}>")
-        if tag == "svg":
-            self.problems.append("<svg>")
+        # The pages draw their own charts and maps in SVG (intelligence/charts.py): an SVG is
+        # inert unless it holds handlers or links (above), scripts (below) or embedded HTML.
+        if tag in {"foreignobject", "iframe", "object", "embed"}:
+            self.problems.append(f"<{tag}>")
         if tag == "script":
             self.in_script = dict(attrs).get("type", "text/javascript")
 

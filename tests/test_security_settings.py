@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.conf import settings
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -49,7 +51,10 @@ def production_settings(tmp_path, names, **extra):
 def test_check_deploy_is_clean_in_production(tmp_path):
     result = run(["manage.py", "check", "--deploy"], production_env(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "System check identified no issues (0 silenced)." in result.stdout
+    assert "System check identified no issues (" in result.stdout
+    # Nothing is silenced but SQLite's note that covering indexes are PostgreSQL's (FacetTally):
+    # no security check, ever.
+    assert set(settings.SILENCED_SYSTEM_CHECKS) <= {"models.W040"}
 
 
 def test_production_refuses_to_start_without_a_real_secret_key(tmp_path):
