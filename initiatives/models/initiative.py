@@ -440,6 +440,12 @@ class Initiative(models.Model):
             models.Index(fields=["status", "legal_form"], name="initiative_status_form"),
             models.Index(fields=["updated_at"], name="initiative_updated_at"),
             models.Index(fields=["status", "confirmed_at"], name="initiative_confirmed"),
+            # "Open now" reads the distinct hours texts: the few rows that have any.
+            models.Index(
+                fields=["opening_hours", "region"],
+                condition=~Q(opening_hours=""),
+                name="initiative_with_hours",
+            ),
             # The few records under another licence than the default: whether a selection
             # holds one is then an index probe (licences.selection_licence).
             models.Index(
