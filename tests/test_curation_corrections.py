@@ -206,7 +206,7 @@ def test_the_admin_says_in_words_which_fields_a_curator_changed_since(
 
     html = page.content.decode()
     assert html.count('class="changed conflict"') == 1  # the summary, not the organisation
-    assert "changed since this suggestion was sent" in html
+    assert "modifié depuis l’envoi de cette suggestion" in html  # the curators' language
 
 
 def test_without_a_valid_fingerprint_the_published_values_are_the_reference(client, published):
