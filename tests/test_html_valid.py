@@ -1,31 +1,14 @@
-"""The main public pages are valid HTML, as the Nu HTML Checker (npm ``vnu-jar``, run with the
-machine's Java) reads them. ``make test`` installs it (``npm install``); CI must run it."""
-
-import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
+"""The main public pages are valid HTML, as the Nu HTML Checker reads them (tests/html_checker.py)."""
 
 import pytest
 
-VNU = Path(__file__).resolve().parent.parent / "node_modules" / "vnu-jar" / "build" / "dist"
-VNU_JAR = VNU / "vnu.jar"
+from tests.html_checker import checker, html_errors
 
 pytestmark = pytest.mark.django_db
 
 
-def checker():
-    java = shutil.which("java")
-    if java and VNU_JAR.exists():
-        return [java, "-jar", str(VNU_JAR)]
-    if os.environ.get("CI"):
-        pytest.fail("CI must run the Nu HTML Checker: java and node_modules/vnu-jar (npm install)")
-    pytest.skip("the Nu HTML Checker needs java and `npm install` (node_modules/vnu-jar)")
-
-
 def test_the_main_public_pages_are_valid_html(client, world, tmp_path):
-    command = checker()
+    checker()  # skips (or fails in CI) before any work when the checker is missing
     world.repair.website = "https://example.org/a/very/long/address/that/should/wrap/anyway"
     world.repair.contact_email = "une.adresse.tres.longue.de.contact@exemple-association.org"
     world.repair.save()
@@ -44,21 +27,10 @@ def test_the_main_public_pages_are_valid_html(client, world, tmp_path):
         "english": "/en/initiatives/",
         "not-found": "/no-such-page/",
     }
-    files = []
+    contents = {}
     for name, path in pages.items():
         response = client.get(path)
         assert response.status_code in (200, 404), path
-        target = tmp_path / f"{name}.html"
-        target.write_bytes(response.content)
-        files.append(str(target))
-    result = subprocess.run(
-        [*command, "--errors-only", "--format", "json", *files],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    problems = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')}" for m in messages
-    ]
+        contents[name] = response.content
+    problems = html_errors(contents, tmp_path)
     assert not problems, "\n".join(problems)
