@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from tests.directory_world import build_world
+from tests.factories import CommuneFactory, DepartmentFactory, ThemeFactory
 from tests.scale_world import make_communes
 
 
@@ -37,6 +38,26 @@ def outlines_of(real_territories):
     from territories.loader import load_outlines, read_outlines
 
     return lambda *territories: load_outlines(read_outlines(), territories)
+
+
+@pytest.fixture
+def commune(db):
+    """Plouhinec (29197, Finistère) at its town hall: the commune the submission tests type."""
+    department = DepartmentFactory(code="29", name="Finistère")
+    return CommuneFactory(
+        name="Plouhinec",
+        code="29197",
+        postcodes="29780",
+        epci__department=department,
+        latitude=48.01443,
+        longitude=-4.48688,
+    )
+
+
+@pytest.fixture
+def theme(db):
+    """The theme "Solidarité" (``solidarite``)."""
+    return ThemeFactory(slug="solidarite", name_fr="Solidarité", name_en="Solidarity")
 
 
 @pytest.fixture

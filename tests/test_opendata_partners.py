@@ -8,7 +8,7 @@ from django.test import override_settings
 from curation.moderation import transition
 from initiatives.models import Initiative, Source, Status
 from opendata.models import Partner, PartnerSubmission, PartnerToken
-from tests.factories import CommuneFactory, DepartmentFactory, InitiativeFactory, ThemeFactory
+from tests.factories import InitiativeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,24 +18,6 @@ API = "/api/v1/initiatives/"
 @pytest.fixture(autouse=True)
 def curators(settings):
     settings.CURATOR_EMAILS = ["curators@example.org"]
-
-
-@pytest.fixture
-def commune():
-    department = DepartmentFactory(code="29", name="Finistère")
-    return CommuneFactory(
-        name="Plouhinec",
-        code="29197",
-        postcodes="29780",
-        epci__department=department,
-        latitude=48.01443,
-        longitude=-4.48688,
-    )
-
-
-@pytest.fixture
-def theme():
-    return ThemeFactory(slug="solidarite", name_fr="Solidarité", name_en="Solidarity")
 
 
 @pytest.fixture

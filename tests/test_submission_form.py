@@ -9,7 +9,7 @@ from django.urls import reverse
 from PIL import Image
 
 from initiatives.models import Initiative, Source, Status
-from tests.factories import CommuneFactory, DepartmentFactory, InitiativeFactory, ThemeFactory
+from tests.factories import CommuneFactory, InitiativeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,24 +23,6 @@ def fresh_rate_limit(settings, tmp_path):
     settings.CURATOR_EMAILS = ["curators@example.org"]
     yield
     cache.clear()
-
-
-@pytest.fixture
-def commune():
-    department = DepartmentFactory(code="29", name="Finistère")
-    return CommuneFactory(
-        name="Plouhinec",
-        code="29197",
-        postcodes="29780",
-        epci__department=department,
-        latitude=48.01443,
-        longitude=-4.48688,
-    )
-
-
-@pytest.fixture
-def theme():
-    return ThemeFactory(slug="solidarite", name_fr="Solidarité", name_en="Solidarity")
 
 
 @pytest.fixture
