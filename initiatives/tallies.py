@@ -67,33 +67,22 @@ def _territories(p):
     return ", ".join(f"{p}.{column} AS {column}" for column in TERRITORY_COLUMNS)
 
 
-def facet_rows_of_table(table):
-    """One row per (published row of ``table``, facet value), with the row's territories."""
-    selects = []
-    for facet, value, joined, on, condition in _row_facets("p"):
-        sql = f"SELECT {_territories('p')}, '{facet}' AS facet, {value} AS value FROM {table} p"
-        if joined:
-            sql += f" JOIN {joined} ON {on}"
-        sql += " WHERE p.status = 'published'"
-        if condition:
-            sql += f" AND {condition}"
-        selects.append(sql)
-    return " UNION ALL ".join(selects)
-
-
-def facet_rows_of_row(p):
-    """The same for the one row ``p`` of a SQLite row trigger (``NEW`` or ``OLD``)."""
+def facet_rows(p, table=None):
+    """One row per (published row, facet value), with the row's territories: the rows of
+    ``table`` as ``p`` or, without a table, the one row ``p`` of a SQLite row trigger
+    (``NEW`` or ``OLD``, which no FROM may name)."""
     selects = []
     for facet, value, joined, on, condition in _row_facets(p):
         sql = f"SELECT {_territories(p)}, '{facet}' AS facet, {value} AS value"
-        if joined:
+        conditions = [f"{p}.status = 'published'"]
+        if table:
+            sql += f" FROM {table} {p}" + (f" JOIN {joined} ON {on}" if joined else "")
+        elif joined:
             sql += f" FROM {joined}"
-        sql += f" WHERE {p}.status = 'published'"
-        if joined:
-            sql += f" AND {on}"
+            conditions.append(on)
         if condition:
-            sql += f" AND {condition}"
-        selects.append(sql)
+            conditions.append(condition)
+        selects.append(f"{sql} WHERE {' AND '.join(conditions)}")
     return " UNION ALL ".join(selects)
 
 
@@ -136,7 +125,7 @@ def rebuild(connection=default_connection):
     """Recount everything from the tables (after a load that bypassed the triggers)."""
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")
-        cursor.execute(add(facet_rows_of_table("initiatives_initiative"), 1))
+        cursor.execute(add(facet_rows("p", "initiatives_initiative"), 1))
 
 
 # -- PostgreSQL: statement triggers ---------------------------------------------------------------
@@ -149,10 +138,10 @@ def postgresql_statements():
 LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        {add(facet_rows_of_table("old_rows"), -1)};
+        {add(facet_rows("p", "old_rows"), -1)};
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        {add(facet_rows_of_table("new_rows"), 1)};
+        {add(facet_rows("p", "new_rows"), 1)};
     END IF;
     RETURN NULL;
 END
@@ -211,12 +200,12 @@ def sqlite_statements():
     published = {"NEW": "NEW.status = 'published'", "OLD": "OLD.status = 'published'"}
     statements = [
         f"CREATE TRIGGER IF NOT EXISTS ssemap_tally_insert AFTER INSERT ON {on} "
-        f"WHEN {published['NEW']} BEGIN {add(facet_rows_of_row('NEW'), 1)}; END",
+        f"WHEN {published['NEW']} BEGIN {add(facet_rows('NEW'), 1)}; END",
         f"CREATE TRIGGER IF NOT EXISTS ssemap_tally_delete AFTER DELETE ON {on} "
-        f"WHEN {published['OLD']} BEGIN {add(facet_rows_of_row('OLD'), -1)}; END",
+        f"WHEN {published['OLD']} BEGIN {add(facet_rows('OLD'), -1)}; END",
         f"CREATE TRIGGER IF NOT EXISTS ssemap_tally_update AFTER UPDATE ON {on} "
         f"WHEN {published['OLD']} OR {published['NEW']} BEGIN "
-        f"{add(facet_rows_of_row('OLD'), -1)}; {add(facet_rows_of_row('NEW'), 1)}; END",
+        f"{add(facet_rows('OLD'), -1)}; {add(facet_rows('NEW'), 1)}; END",
     ]
     for facet, table, column in _links():
         for operation, row, sign in (("insert", "NEW", 1), ("delete", "OLD", -1)):
