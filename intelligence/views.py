@@ -6,8 +6,7 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 from django.views.decorators.http import require_GET
 
 from initiatives import caching
@@ -23,9 +22,9 @@ from .solutions import catalogue_counts, solution_initiatives, solution_page
 
 PROFILE_LIST_LIMIT = 200
 LEVEL_LABELS = [
-    ("region", _lazy("Regions")),
-    ("department", _lazy("Departments")),
-    ("epci", _lazy("Intercommunalities")),
+    ("region", gettext_lazy("Regions")),
+    ("department", gettext_lazy("Departments")),
+    ("epci", gettext_lazy("Intercommunalities")),
 ]
 
 logger = logging.getLogger(__name__)
@@ -207,8 +206,8 @@ def profile_pdf(request, slug):
         # WeasyPrint needs Debian's Pango libraries (.ci/run, docs/DEPLOY.md): without them, a
         # clear answer and the printable page instead of an error page.
         logger.exception("The PDF profile cannot be made: WeasyPrint or its libraries missing")
-        message = _lazy("The PDF cannot be made on this server just now: print the profile page.")
-        return HttpResponse(str(message), status=503, content_type="text/plain; charset=utf-8")
+        message = gettext("The PDF cannot be made on this server just now: print the profile page.")
+        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"ssemap-{territory.slug}-{today:%Y-%m-%d}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

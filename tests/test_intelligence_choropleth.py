@@ -46,3 +46,9 @@ def test_an_unknown_level_answers_400(client, db):
     response = client.get("/en/territories-map/", {"level": "canton"})
     assert response.status_code == 400
     assert "Unknown level" in response.content.decode()
+
+
+def test_the_levels_are_named_in_the_visitors_language(client, db):
+    page = client.get("/territories-map/", {"level": "region"}).content.decode()
+    for label in ("Régions", "Départements", "Intercommunalités"):
+        assert label in page

@@ -4,6 +4,7 @@ territory's profile."""
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 from django.core.management import call_command
@@ -101,3 +102,14 @@ def test_the_printable_profile_page_links_its_pdf(client, catalogue):
     page = client.get(f"/en/territories/{town.slug}/profile/").content.decode()
     assert f"/en/territories/{town.slug}/profile.pdf" in page
     assert "Sources and licence" in page
+
+
+def test_without_weasyprint_the_pdf_answers_503_and_points_to_the_printable_page(
+    client, catalogue, monkeypatch
+):
+    """`make run` installs no Debian package: without Pango, a sentence, not an error page."""
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # what a failed import looks like
+    town = CommuneFactory(name="Bourg-Témoin", population=4_000)
+    response = client.get(f"/territories/{town.slug}/profile.pdf")
+    assert response.status_code == 503
+    assert "imprimez la page du profil" in response.content.decode()
