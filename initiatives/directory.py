@@ -27,14 +27,8 @@ from .models import (
     Theme,
 )
 
-# Facet → the field its options count initiatives by.
-FACET_FIELDS = {
-    "theme": "themes",
-    "practice": "practices",
-    "lever": "levers",
-    "legal_form": "legal_form",
-    "size_class": "commune__size_class",
-}
+# What ``facet_counts`` counts besides hours and areas served: the facets and the results.
+COUNTED = ("theme", "practice", "lever", "legal_form", "size_class", "low_tech", "total")
 
 
 @dataclass
@@ -137,23 +131,28 @@ class Directory:
         territory = self.cleaned.get("territory")
 
         def compute():
-            # Where only the territory filters (or nothing), the tallies hold the counts: one
-            # index read for the facets that share a territory; a grouped query otherwise.
+            # Where only the territory filters (or nothing), the tallies hold a facet's counts:
+            # one index read for the facets that share a territory.
             tallied = {}
-            for name in (*FACET_FIELDS, "low_tech"):
+            for name in COUNTED:
                 where = filterset.tally_territory(name)
                 if where is not None:
                     tallied.setdefault(where, []).append(name)
             counts = {}
             for where, names in tallied.items():
                 counts.update(FacetTally.objects.counts(where, names))
-            for name, field_name in FACET_FIELDS.items():
+            # The others are counted among the results without the facet's own filter: the
+            # facets whose filter is not in use share the results themselves, so one pass over
+            # them (PostgreSQL) counts them all, and one more per facet in use.
+            passes = {}
+            for name in COUNTED:
                 if name not in counts:
-                    counts[name] = filterset.queryset_without(name).count_by(field_name)
-            if "low_tech" in counts:
-                counts["low_tech"] = counts["low_tech"].get("", 0)
-            else:
-                counts["low_tech"] = filterset.queryset_without("low_tech").low_tech().count()
+                    passes.setdefault(name if filterset.given(name) else None, []).append(name)
+            for own, names in passes.items():
+                without = (own,) if own else ()
+                counts.update(filterset.queryset_without(*without).facet_counts(names))
+            counts["low_tech"] = counts["low_tech"].get("", 0)
+            counts["total"] = counts["total"].get("", 0)
             if territory is not None:
                 # What the "serving" option adds: initiatives serving it, located elsewhere.
                 others = filterset.queryset_without("territory", "serving").exclude(
@@ -169,22 +168,17 @@ class Directory:
 
         slot = hours.current_slot()
         parts = [self.results_key, slot.isoformat()]
-        return caching.cached("facets", parts, compute, scopes=self.scopes)
+        if getattr(self, "_facet_counts", (None,))[0] != slot:
+            # Kept for the request: the paginator reads its total here, even with no cache.
+            self._facet_counts = (
+                slot,
+                caching.cached("facets", parts, compute, scopes=self.scopes),
+            )
+        return self._facet_counts[1]
 
     def result_count(self):
-        """How many results, cached like the facet counts (for the paginator)."""
-        return caching.cached(
-            "count",
-            [self.results_key],
-            self._count,
-            scopes=self.scopes,
-        )
-
-    def _count(self):
-        territory = self.filterset.tally_territory()
-        if territory is None:
-            return self.results.count()
-        return FacetTally.objects.counts(territory, ["total"])["total"].get("", 0)
+        """How many results (for the paginator): counted with the facets, in the same pass."""
+        return self.facet_counts()["total"]
 
     def serving_option(self):
         """The territory filter's "serving" option: ``(count it adds, ticked)``, or None

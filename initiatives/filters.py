@@ -196,8 +196,7 @@ class InitiativeFilterSet(filters.FilterSet):
     size_class = filters.MultipleChoiceFilter(
         label=_("Size of the commune"),
         choices=SizeClass.choices,
-        field_name="commune__size_class",
-        distinct=False,
+        method="filter_size_class",
         widget=forms.CheckboxSelectMultiple,
     )
     low_tech = filters.BooleanFilter(
@@ -277,6 +276,9 @@ class InitiativeFilterSet(filters.FilterSet):
             initiative_id=OuterRef("pk"), solution__in=value
         )
         return queryset.filter(Exists(links))
+
+    def filter_size_class(self, queryset, name, value):
+        return queryset.of_size(value)
 
     def filter_low_tech(self, queryset, name, value):
         return queryset.low_tech() if value else queryset
@@ -371,6 +373,10 @@ class InitiativeFilterSet(filters.FilterSet):
         if active - {"territory"}:
             return None
         return data["territory"].pk if "territory" in active else EVERYWHERE
+
+    def given(self, name):
+        """Whether the filter ``name`` narrows the results (a valid value was given)."""
+        return self.is_valid() and _given(self.form.cleaned_data.get(name))
 
     def queryset_without(self, *names):
         """The results with every filter applied except ``names`` (for facet counts)."""

@@ -131,16 +131,31 @@ def rebuild(connection=default_connection):
 # -- PostgreSQL: statement triggers ---------------------------------------------------------------
 
 
+def _changed(rows, others):
+    """The rows of ``rows`` whose counted columns differ in ``others`` (or that have no twin
+    there): an update that changes nothing counted — a confirmation, an edited description,
+    the memberships' copy — then costs the tallies nothing."""
+    counted = ("status", "low_tech", "legal_form_id", *TERRITORY_COLUMNS)
+    mine = ", ".join(f"a.{column}" for column in counted)
+    theirs = ", ".join(f"b.{column}" for column in counted)
+    return (
+        f"(SELECT a.* FROM {rows} a LEFT JOIN {others} b ON b.id = a.id "
+        f"WHERE b.id IS NULL OR ({mine}) IS DISTINCT FROM ({theirs}))"
+    )
+
+
 def postgresql_statements():
     """``CREATE`` statements of the functions and triggers (migration 0011, idempotent)."""
     statements = [
         f"""CREATE OR REPLACE FUNCTION ssemap_tally_initiative() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    IF TG_OP = 'DELETE' THEN
         {add(facet_rows("p", "old_rows"), -1)};
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    ELSIF TG_OP = 'UPDATE' THEN
+        {add(facet_rows("p", _changed("old_rows", "new_rows")), -1)};
+        {add(facet_rows("p", _changed("new_rows", "old_rows")), 1)};
+    ELSE
         {add(facet_rows("p", "new_rows"), 1)};
     END IF;
     RETURN NULL;

@@ -3,16 +3,8 @@
 One package, one module per concept; everything is importable from ``initiatives.models``.
 """
 
-from .initiative import (
-    CLASSIFICATION_FIELDS,
-    TERRITORY_COLUMN,
-    Initiative,
-    InitiativeQuerySet,
-    LocationPrecision,
-    Source,
-    Status,
-    initiative_image_path,
-)
+from .initiative import Initiative, LocationPrecision, Source, Status, initiative_image_path
+from .queryset import CLASSIFICATION_FIELDS, TERRITORY_COLUMN, InitiativeQuerySet
 from .reference import (
     ActionLever,
     BilingualNamed,

@@ -1,10 +1,8 @@
 """An SSE or low-tech initiative: what it is, where, how to reach it, and its provenance."""
 
-import math
-
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -13,203 +11,19 @@ from simple_history.models import HistoricalRecords
 
 from territories.models import Kind, Territory
 
-from ..geo import BBox, distance_from, grid_position
+from ..geo import grid_position
 from ..hours import HELP_TEXT as HOURS_HELP_TEXT
 from ..hours import MAX_LENGTH as HOURS_MAX_LENGTH
-from ..hours import REGION_ZONES, open_texts, regions_in_zone, validate_opening_hours
+from ..hours import validate_opening_hours
 from ..licences import DEFAULT as DEFAULT_LICENCE
 from ..licences import Licence, url_of
 from .choices import LocationPrecision, Source, Status
+from .memberships import Memberships
+from .queryset import InitiativeQuerySet
 from .reference import ActionLever, CollaborativePractice, LegalForm, LowTechQuality, Theme
 
-# The column of Initiative that holds its territory of each kind: the commune, and the
-# commune's containers, copied on save so that territory filters and counts need no join.
-TERRITORY_COLUMN = {
-    Kind.COMMUNE: "commune",
-    Kind.EPCI: "epci",
-    Kind.DEPARTMENT: "department",
-    Kind.REGION: "region",
-}
-# The classifications an initiative has several of: its many-to-many fields, in the order of
-# the export's columns.
-CLASSIFICATION_FIELDS = ("themes", "practices", "low_tech_qualities", "levers")
-
-
-class InitiativeQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Status.PUBLISHED)
-
-    def in_territory(self, territory):
-        """Initiatives anywhere inside ``territory``, whatever its level."""
-        return self.filter(**{TERRITORY_COLUMN[territory.kind]: territory})
-
-    def serving(self, territory):
-        """Initiatives that serve ``territory``: one of their areas served is it, contains it
-        (its region, department or intercommunality) or lies inside it.
-
-        An EXISTS on the link table, like ``with_any``. The same three relations decide which
-        cache scopes a change of areas bumps (migration 0013: ``s:<id>``).
-        """
-        return self.filter(_serves(territory))
-
-    def in_or_serving(self, territory):
-        """Initiatives located in ``territory`` or serving it.
-
-        The serving ones as a plain ``IN`` on the (small) link table, which the database reads
-        once and hashes: an ``OR`` with a correlated ``EXISTS`` would probe it row by row.
-        """
-        serving = Initiative.areas_served.through.objects.filter(_overlap(territory))
-        return self.filter(
-            Q(**{TERRITORY_COLUMN[territory.kind]: territory})
-            | Q(pk__in=serving.values("initiative_id"))
-        )
-
-    def with_any(self, field_name, objects):
-        """Initiatives linked to any of ``objects`` through the many-to-many ``field_name``.
-
-        An EXISTS on the link table: no join, so no DISTINCT, whatever the number of matches.
-        """
-        field = Initiative._meta.get_field(field_name)
-        links = field.remote_field.through.objects.filter(
-            initiative_id=OuterRef("pk"), **{f"{field.m2m_reverse_name()}__in": objects}
-        )
-        return self.filter(Exists(links))
-
-    def low_tech(self):
-        return self.filter(low_tech=True)
-
-    def count_by(self, field_name):
-        """``{value: number of these initiatives}`` per value of ``field_name``.
-
-        ``field_name`` is a many-to-many field (themes, practices, levers: keyed by the related
-        object's pk, counted on the link table) or a column, possibly through a relation
-        (``legal_form``, ``region``, ``commune__size_class``). One grouped query.
-        """
-        field = Initiative._meta.get_field(field_name.split("__")[0])
-        if field.many_to_many:
-            target = field.m2m_reverse_field_name()
-            rows = (
-                field.remote_field.through.objects.filter(
-                    initiative_id__in=self.order_by().values("pk")
-                )
-                .values_list(target)
-                .annotate(n=Count("initiative_id"))
-            )
-        else:
-            rows = self.values_list(field_name).annotate(n=Count("pk"))
-        return dict(rows.order_by())
-
-    def bounds(self):
-        """The :class:`~initiatives.geo.BBox` of these initiatives, or None when there are none."""
-        box = self.order_by().aggregate(
-            west=Min("longitude"),
-            south=Min("latitude"),
-            east=Max("longitude"),
-            north=Max("latitude"),
-        )
-        if box["south"] is None:
-            return None
-        return BBox(box["west"], box["south"], box["east"], box["north"])
-
-    def nearest(self, latitude, longitude, count):
-        """The ``count`` initiatives nearest to a point, as a list.
-
-        Searched in growing boxes around the point, so the (status, latitude, longitude) index
-        bounds the work instead of sorting every initiative by distance; a box's answer is
-        kept only when it is exact (its farthest result lies inside the box's inner circle).
-        The boxes are sorted on ids and coordinates alone (a dense city's box holds thousands
-        of rows): only the ``count`` rows kept are then read, with this queryset's relations.
-        """
-        ordered = (
-            self.annotate(distance=distance_from(latitude, longitude))
-            .order_by("distance", "pk")
-            .values_list("pk", "distance")
-        )
-        k = max(math.cos(math.radians(latitude)), 0.01)
-        found = None
-        for radius in (0.05, 0.25, 1.5):
-            rows = list(
-                ordered.filter(
-                    latitude__range=(latitude - radius, latitude + radius),
-                    longitude__range=(longitude - radius / k, longitude + radius / k),
-                )[:count]
-            )
-            if len(rows) == count and rows[-1][1] <= radius * radius:
-                found = rows
-                break
-        if found is None:
-            found = list(ordered[:count])
-        by_pk = self.order_by().in_bulk([pk for pk, _distance in found])
-        initiatives = []
-        for pk, distance in found:
-            if pk in by_pk:
-                by_pk[pk].distance = distance
-                initiatives.append(by_pk[pk])
-        return initiatives
-
-    def open_texts(self, moment):
-        """``{time zone: hours texts open at moment there}`` among these rows' hours.
-
-        SQL cannot read the syntax: the distinct (hours, region) pairs are read and evaluated
-        in Python (``hours.open_texts``), each once.
-        """
-        pairs = (
-            self.exclude(opening_hours="")
-            .order_by()
-            .values_list("opening_hours", "region__code")
-            .distinct()
-        )
-        return {zone: sorted(texts) for zone, texts in open_texts(pairs, moment).items()}
-
-    def open_at(self, moment, texts=None):
-        """Those whose opening hours say open at ``moment``, in their own time zone: kept by
-        their hours text and zone (a list of texts far shorter than a list of ids).
-
-        ``texts``: ``open_texts(moment)`` of these rows or of more (all the published ones,
-        computed once for a whole directory page), when already known.
-        """
-        if texts is None:
-            texts = self.open_texts(moment)
-        overseas = Territory.objects.filter(kind=Kind.REGION, code__in=list(REGION_ZONES))
-        condition = Q(pk__in=[])
-        for zone, zone_texts in texts.items():
-            codes = regions_in_zone(zone)
-            if codes:
-                place = Q(region__in=overseas.filter(code__in=codes))
-            else:  # Paris time: metropolitan France, and anything without a region
-                place = Q(region__isnull=True) | ~Q(region__in=overseas)
-            condition |= place & Q(opening_hours__in=zone_texts)
-        return self.filter(condition)
-
-    def samples(self):
-        return self.filter(source=Source.SAMPLE)
-
-    def real(self):
-        return self.exclude(source=Source.SAMPLE)
-
-    def with_public_relations(self):
-        """Everything a list or card shows, fetched in a fixed number of queries."""
-        return self.select_related("commune", "commune__department", "legal_form").prefetch_related(
-            "themes", "practices"
-        )
-
-
-def _overlap(territory):
-    """Links to an area served that is ``territory``, contains it or lies in it."""
-    containers = [
-        pk for pk in (territory.region_id, territory.department_id, territory.epci_id) if pk
-    ]
-    overlap = Q(territory_id=territory.pk) | Q(territory_id__in=containers)
-    if territory.kind != Kind.COMMUNE:
-        overlap |= Q(**{f"territory__{TERRITORY_COLUMN[territory.kind]}_id": territory.pk})
-    return overlap
-
-
-def _serves(territory):
-    links = Initiative.areas_served.through.objects.filter(
-        _overlap(territory), initiative_id=OuterRef("pk")
-    )
-    return Exists(links)
+# What the filters read besides the memberships, in the map grid's covering index.
+COVERED = ("low_tech", "legal_form", "commune", "epci", "department", "region")
 
 
 def commune_container(on_delete):
@@ -223,7 +37,7 @@ def initiative_image_path(instance, filename):
     return f"initiatives/{timezone.now():%Y/%m}/{filename}"
 
 
-class Initiative(models.Model):
+class Initiative(Memberships):
     # What it is
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=170, unique=True)
@@ -353,6 +167,7 @@ class Initiative(models.Model):
             "tile_y",
             "search_vector",
             "stale",
+            *Memberships.FIELDS,
         ],
         m2m_fields=[themes, practices, levers, low_tech_qualities],
     )
@@ -432,9 +247,11 @@ class Initiative(models.Model):
             models.Index(fields=["status", "low_tech"]),
             models.Index(fields=["status", "latitude", "longitude"]),
             models.Index(fields=["source"]),
-            # Covers the map's cluster query (index-only scan on PostgreSQL).
+            # Covers the map's clusters and, on PostgreSQL, the facet counts of any filters:
+            # index-only scans (initiatives/memberships.py).
             models.Index(
                 fields=["status", "tile_x", "tile_y", "latitude", "longitude", "id"],
+                include=[*COVERED, *Memberships.FIELDS],
                 name="initiative_map_cells",
             ),
             models.Index(fields=["status", "legal_form"], name="initiative_status_form"),

@@ -1,0 +1,186 @@
+"""PostgreSQL's narrow copy of what the facets count, on the initiative row itself.
+
+An initiative's themes, practices and levers as arrays of ids, and its commune's size class
+(``Memberships``, initiatives/models/memberships.py), also held in the map grid's covering
+index. Why: where a filter other than the territory applies, the tallies cannot answer, and
+each facet used to be one grouped query over the matching initiatives, joined with a link
+table or with the communes — at a million rows, seconds per directory view (issue 11). With
+the copy, a theme or size-class filter reads no link table and no commune, and every facet
+of a filtered view is counted in one index-only pass (``facet_counts``); the map's coarse
+clusters for any filters, too.
+
+Kept by triggers, like the tallies, so every write path keeps it: a BEFORE trigger
+recomputes a row's copy on each insert and update (a save from Django writes back the value
+it read, possibly stale: the trigger overrides it), a change of links or of a commune's size
+class touches the rows concerned. SQLite (``make run``) keeps no copy: the columns stay NULL
+there and the queries go through the link tables, as ``stored`` decides.
+"""
+
+from django.apps import apps
+from django.db import connections
+
+# Many-to-many field → the array column that copies it.
+ARRAYS = {"themes": "theme_ids", "practices": "practice_ids", "levers": "lever_ids"}
+# Facet → what it counts in the copy: an array of ids, or a column.
+FACET_SOURCES = {
+    "theme": ("array", "theme_ids"),
+    "practice": ("array", "practice_ids"),
+    "lever": ("array", "lever_ids"),
+    "legal_form": ("column", "legal_form_id"),
+    "size_class": ("column", "size_class"),
+    "low_tech": ("flag", "low_tech"),
+    "total": ("flag", None),
+}
+# Facet → the field it counts without the copy (``InitiativeQuerySet.count_by``, SQLite).
+COUNTED_BY = {
+    "theme": "themes",
+    "practice": "practices",
+    "lever": "levers",
+    "legal_form": "legal_form",
+    "size_class": "commune__size_class",
+}
+TABLE = "initiatives_initiative"
+COMMUNES = "territories_territory"
+
+
+def stored(queryset):
+    """Whether the database of ``queryset`` keeps the copy (PostgreSQL)."""
+    return connections[queryset.db].vendor == "postgresql"
+
+
+def facet_counts(queryset, facets):
+    """``{facet: {value: n}}`` among the rows of ``queryset``, in one pass (PostgreSQL).
+
+    ``facets`` are names of ``FACET_SOURCES``; values come back as the tallies give them
+    (ids as ints, size classes as codes, ``""`` for ``low_tech`` and ``total``). The rows are
+    read once, through the covering index when the filters allow, and each row yields one
+    (facet, value) pair per value it has: a hash aggregate of a few dozen groups.
+    """
+    if queryset.query.is_empty():
+        return {facet: {} for facet in facets}
+    columns = sorted({column for _, column in map(FACET_SOURCES.get, facets) if column})
+    inner = queryset.order_by().values("pk", *columns)
+    sql, params = inner.query.sql_with_params()
+    pairs = []
+    for facet in facets:
+        kind, column = FACET_SOURCES[facet]
+        if kind == "array":
+            pairs.append(f"SELECT '{facet}', CAST(unnest(r.{column}) AS TEXT)")
+        elif kind == "column":
+            pairs.append(
+                f"SELECT '{facet}', CAST(r.{column} AS TEXT) WHERE r.{column} IS NOT NULL "
+                f"AND CAST(r.{column} AS TEXT) <> ''"
+            )
+        elif column:
+            pairs.append(f"SELECT '{facet}', '' WHERE r.{column}")
+        else:
+            pairs.append(f"SELECT '{facet}', ''")
+    query = (
+        f"SELECT x.facet, x.value, COUNT(*) FROM ({sql}) r "
+        f"CROSS JOIN LATERAL ({' UNION ALL '.join(pairs)}) x(facet, value) "
+        "GROUP BY x.facet, x.value"
+    )
+    result = {facet: {} for facet in facets}
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(query, params)
+        for facet, value, n in cursor.fetchall():
+            result[facet][int(value) if value.isdigit() else value] = n
+    return result
+
+
+# -- PostgreSQL: the triggers (migration 0019) ----------------------------------------------------
+
+
+def _links():
+    """``(link table, array column, column of the linked object)`` per copied field."""
+    for name, array in ARRAYS.items():
+        field = apps.get_model("initiatives", "Initiative")._meta.get_field(name)
+        through = field.remote_field.through._meta
+        target = through.get_field(field.m2m_reverse_field_name()).column
+        yield through.db_table, array, target
+
+
+def postgresql_statements():
+    """``CREATE`` statements of the functions and triggers (idempotent)."""
+    copies = "\n".join(
+        f"    NEW.{array} := ARRAY(SELECT {target} FROM {table} "
+        f"WHERE initiative_id = NEW.id ORDER BY 1);"
+        for table, array, target in _links()
+    )
+    statements = [
+        f"""CREATE OR REPLACE FUNCTION ssemap_memberships() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+{copies}
+    NEW.size_class := COALESCE(
+        (SELECT size_class FROM {COMMUNES} WHERE id = NEW.commune_id), '');
+    RETURN NEW;
+END
+$$""",
+        f"DROP TRIGGER IF EXISTS ssemap_memberships ON {TABLE}",
+        f"CREATE TRIGGER ssemap_memberships BEFORE INSERT OR UPDATE ON {TABLE} "
+        "FOR EACH ROW EXECUTE FUNCTION ssemap_memberships()",
+        # A change of links touches its initiatives: the BEFORE trigger above then copies
+        # them again (the column set does not matter, it recomputes all of them).
+        f"""CREATE OR REPLACE FUNCTION ssemap_memberships_links() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        UPDATE {TABLE} SET size_class = size_class
+        WHERE id IN (SELECT initiative_id FROM old_rows);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        UPDATE {TABLE} SET size_class = size_class
+        WHERE id IN (SELECT initiative_id FROM new_rows);
+    END IF;
+    RETURN NULL;
+END
+$$""",
+        # A commune whose size class changes (load_territories) touches its initiatives.
+        f"""CREATE OR REPLACE FUNCTION ssemap_memberships_size() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE {TABLE} SET size_class = size_class WHERE commune_id IN (
+        SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+        WHERE n.size_class IS DISTINCT FROM o.size_class);
+    RETURN NULL;
+END
+$$""",
+        f"DROP TRIGGER IF EXISTS ssemap_memberships_size ON {COMMUNES}",
+        f"CREATE TRIGGER ssemap_memberships_size AFTER UPDATE ON {COMMUNES} "
+        "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+        "FOR EACH STATEMENT EXECUTE FUNCTION ssemap_memberships_size()",
+    ]
+    transitions = {
+        "insert": "INSERT ON {t} REFERENCING NEW TABLE AS new_rows",
+        "update": "UPDATE ON {t} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        "delete": "DELETE ON {t} REFERENCING OLD TABLE AS old_rows",
+    }
+    for table, _, _ in _links():
+        for operation, transition in transitions.items():
+            name = f"ssemap_memberships_{operation}"
+            statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            statements.append(
+                f"CREATE TRIGGER {name} AFTER {transition.format(t=table)} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION ssemap_memberships_links()"
+            )
+    return statements
+
+
+def postgresql_drop_statements():
+    statements = [
+        f"DROP TRIGGER IF EXISTS ssemap_memberships ON {TABLE}",
+        f"DROP TRIGGER IF EXISTS ssemap_memberships_size ON {COMMUNES}",
+    ]
+    for table, _, _ in _links():
+        for operation in ("insert", "update", "delete"):
+            statements.append(f"DROP TRIGGER IF EXISTS ssemap_memberships_{operation} ON {table}")
+    for function in ("", "_links", "_size"):
+        statements.append(f"DROP FUNCTION IF EXISTS ssemap_memberships{function}()")
+    return statements
+
+
+def refresh(connection):
+    """Copy every initiative's memberships again (after the triggers are created)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {TABLE} SET size_class = size_class")
