@@ -24,6 +24,7 @@ from .models import (
     FacetTally,
     Initiative,
     LegalForm,
+    PairTally,
     Theme,
 )
 
@@ -141,6 +142,12 @@ class Directory:
             counts = {}
             for where, names in tallied.items():
                 counts.update(FacetTally.objects.counts(where, names))
+            # One facet filter with one value: the pair tallies hold the other facets (PostgreSQL).
+            pair = filterset.tally_pair()
+            if pair is not None:
+                where, given, own = pair
+                wanted = [name for name in COUNTED if name not in counts and name != own]
+                counts.update(PairTally.objects.counts(where, given, wanted))
             # The others are counted among the results without the facet's own filter: the
             # facets whose filter is not in use share the results themselves, so one pass over
             # them (PostgreSQL) counts them all, and one more per facet in use.

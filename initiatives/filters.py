@@ -15,9 +15,9 @@ from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from territories.forms import CommuneField
-from territories.models import SizeClass, Territory
+from territories.models import Kind, SizeClass, Territory
 
-from . import caching, hours
+from . import caching, hours, memberships, tallies
 from .geo import BBox, distance_from
 from .models import EVERYWHERE, Initiative, LegalForm
 from .search import name_sort_key, search
@@ -373,6 +373,24 @@ class InitiativeFilterSet(filters.FilterSet):
         if active - {"territory"}:
             return None
         return data["territory"].pk if "territory" in active else EVERYWHERE
+
+    def tally_pair(self):
+        """Where the pair tallies hold the counts of the results: ``(territory id, given,
+        facet)`` when one facet filter with a single value applies besides the territory (a
+        region, department or EPCI, or none), on PostgreSQL; else None."""
+        if not (self.counts_published and memberships.stored(self.queryset)):
+            return None
+        name = next((name for name in tallies.PAIR_GIVEN if self.given(name)), None)
+        where = name and self.tally_territory(name)
+        territory = self.cleaned.get("territory")
+        if where is None or (territory and territory.kind == Kind.COMMUNE):
+            return None
+        if name == "low_tech":
+            return where, "low_tech:", name
+        values = list(self.cleaned[name])
+        if len(values) != 1:  # any of several: an initiative may have both
+            return None
+        return where, f"{name}:{getattr(values[0], 'pk', values[0])}", name
 
     def given(self, name):
         """Whether the filter ``name`` narrows the results (a valid value was given)."""

@@ -16,6 +16,7 @@ number of rows), created by migration 0011. SQLite: row triggers, created after 
 by ``initiatives/triggers.py``.
 """
 
+from django.apps import apps
 from django.db import connection as default_connection
 
 from .models import Initiative
@@ -31,16 +32,27 @@ LINK_FACETS = {
 }
 
 
-def _links():
-    """``(facet, link table, column of the linked object)`` for each link facet."""
+# Links to initiatives that another app owns, counted the same way: facet → (app label, link
+# model, its foreign key to the linked object). Registered by that app (AppConfig.ready()).
+OTHER_LINKS = {}
+
+
+def _links(tables=None):
+    """``(facet, link table, column of the linked object)`` for each link facet: the other
+    apps' among them when their table is in ``tables`` (all of them without ``tables``), so
+    that a migration that runs before theirs writes no SQL naming a table yet to come."""
     for facet, name in LINK_FACETS.items():
         field = Initiative._meta.get_field(name)
         through = field.remote_field.through._meta
         target = through.get_field(field.m2m_reverse_field_name()).column
         yield facet, through.db_table, target
+    for facet, (app_label, model_name, field_name) in OTHER_LINKS.items():
+        link = apps.get_model(app_label, model_name)._meta
+        if tables is None or link.db_table in tables:
+            yield facet, link.db_table, link.get_field(field_name).column
 
 
-def _row_facets(p):
+def _row_facets(p, tables=None):
     """``(facet, value, joined table, join condition, condition)`` of a row ``p``."""
     facets = [
         ("total", "''", None, None, None),
@@ -56,7 +68,7 @@ def _row_facets(p):
         ("commune", f"CAST({p}.commune_id AS TEXT)", None, None, f"{p}.commune_id > 0"),
         ("department", f"CAST({p}.department_id AS TEXT)", None, None, f"{p}.department_id > 0"),
     ]
-    for facet, table, column in _links():
+    for facet, table, column in _links(tables):
         facets.append(
             (facet, f"CAST(l.{column} AS TEXT)", f"{table} l", f"l.initiative_id = {p}.id", None)
         )
@@ -67,12 +79,12 @@ def _territories(p):
     return ", ".join(f"{p}.{column} AS {column}" for column in TERRITORY_COLUMNS)
 
 
-def facet_rows(p, table=None):
+def facet_rows(p, table=None, tables=None):
     """One row per (published row, facet value), with the row's territories: the rows of
     ``table`` as ``p`` or, without a table, the one row ``p`` of a SQLite row trigger
     (``NEW`` or ``OLD``, which no FROM may name)."""
     selects = []
-    for facet, value, joined, on, condition in _row_facets(p):
+    for facet, value, joined, on, condition in _row_facets(p, tables):
         sql = f"SELECT {_territories(p)}, '{facet}' AS facet, {value} AS value"
         conditions = [f"{p}.status = 'published'"]
         if table:
@@ -95,47 +107,103 @@ def link_rows(links, facet, column):
     )
 
 
-def add(rows, sign):
-    """The upsert adding ``sign`` per row of ``rows`` to each territory of its chain and 0."""
+def add(rows, sign, table=TABLE, keys=("facet", "value"), levels=5):
+    """The upsert adding ``sign`` per row of ``rows`` to each territory of its chain and 0
+    (the first ``levels`` of: everywhere, region, department, EPCI, commune)."""
     territory = (
         "CASE s.slot WHEN 0 THEN 0 WHEN 1 THEN r.region_id WHEN 2 THEN r.department_id "
         "WHEN 3 THEN r.epci_id ELSE r.commune_id END"
     )
-    slots = "SELECT 0 AS slot UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4"
+    slots = " UNION ALL ".join(["SELECT 0 AS slot", *(f"SELECT {i}" for i in range(1, levels))])
+    columns = ", ".join(keys)
     # A subtraction only ever meets rows its addition made: where there is none (the tallies
     # emptied before the initiatives, as SQLite's flush does), it makes no row of -1.
+    same = " ".join(f"AND x.{key} = g.{key}" for key in keys)
     existing = (
-        f" AND EXISTS (SELECT 1 FROM {TABLE} x WHERE x.territory_id = g.t "
-        "AND x.facet = g.facet AND x.value = g.value)"
+        f" AND EXISTS (SELECT 1 FROM {table} x WHERE x.territory_id = g.t {same})"
         if sign < 0
         else ""
     )
+    picked = ", ".join(f"r.{key} AS {key}" for key in keys)
     return (
-        f"INSERT INTO {TABLE} (territory_id, facet, value, n) "
-        f"SELECT t, facet, value, n FROM (SELECT t, facet, value, {sign} * COUNT(*) AS n FROM ("
-        f"SELECT {territory} AS t, r.facet AS facet, r.value AS value "
+        f"INSERT INTO {table} (territory_id, {columns}, n) "
+        f"SELECT t, {columns}, n FROM (SELECT t, {columns}, {sign} * COUNT(*) AS n FROM ("
+        f"SELECT {territory} AS t, {picked} "
         f"FROM ({rows}) r CROSS JOIN ({slots}) s) k "
-        "WHERE t IS NOT NULL GROUP BY t, facet, value) g "
+        f"WHERE t IS NOT NULL GROUP BY t, {columns}) g "
         f"WHERE true{existing} "
-        f"ON CONFLICT (territory_id, facet, value) DO UPDATE SET n = {TABLE}.n + excluded.n"
+        f"ON CONFLICT (territory_id, {columns}) DO UPDATE SET n = {table}.n + excluded.n"
     )
 
 
 def rebuild(connection=default_connection):
     """Recount everything from the tables (after a load that bypassed the triggers)."""
+    tables = set(connection.introspection.table_names())
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")
-        cursor.execute(add(facet_rows("p", "initiatives_initiative"), 1))
+        cursor.execute(add(facet_rows("p", "initiatives_initiative", tables), 1))
+        if connection.vendor == "postgresql" and PAIRS in tables:
+            cursor.execute(f"DELETE FROM {PAIRS}")
+            cursor.execute(add_pairs("initiatives_initiative", 1))
+
+
+# -- PostgreSQL: pair tallies ---------------------------------------------------------------------
+
+PAIRS = "initiatives_pairtally"
+# The facets a pair tally is given (a filter with one value) and those it counts.
+PAIR_GIVEN = ("theme", "practice", "lever", "legal_form", "size_class", "low_tech")
+# The memberships' copy the pairs are read from, and the other counted columns.
+PAIR_COLUMNS = (
+    "status",
+    "low_tech",
+    "legal_form_id",
+    *TERRITORY_COLUMNS,
+    "theme_ids",
+    "practice_ids",
+    "lever_ids",
+    "size_class",
+)
+
+
+def _values(r):
+    """``(facet, value)`` of each facet value of the row ``r``, from its memberships' copy."""
+    return (
+        f"SELECT 'theme' AS f, CAST(unnest({r}.theme_ids) AS TEXT) AS v "
+        f"UNION ALL SELECT 'practice', CAST(unnest({r}.practice_ids) AS TEXT) "
+        f"UNION ALL SELECT 'lever', CAST(unnest({r}.lever_ids) AS TEXT) "
+        f"UNION ALL SELECT 'legal_form', CAST({r}.legal_form_id AS TEXT) "
+        f"WHERE {r}.legal_form_id IS NOT NULL "
+        f"UNION ALL SELECT 'size_class', {r}.size_class WHERE {r}.size_class <> '' "
+        f"UNION ALL SELECT 'low_tech', '' WHERE {r}.low_tech "
+        "UNION ALL SELECT 'total', ''"
+    )
+
+
+def pair_rows(rows):
+    """One row per (published row of ``rows``, given value, counted value of another facet),
+    with the row's territories: ``given`` is ``facet:value``, as ``PairTally`` keys it."""
+    given = ", ".join(f"'{facet}'" for facet in PAIR_GIVEN)
+    return (
+        f"SELECT {_territories('p')}, g.f || ':' || g.v AS given, c.f AS facet, c.v AS value "
+        f"FROM {rows} p CROSS JOIN LATERAL ({_values('p')}) g "
+        f"CROSS JOIN LATERAL ({_values('p')}) c "
+        f"WHERE p.status = 'published' AND g.f IN ({given}) AND c.f <> g.f"
+    )
+
+
+def add_pairs(rows, sign):
+    """The upsert of the pairs of ``rows`` to everywhere, region, department and EPCI (a
+    commune's initiatives are few: counting them is cheap)."""
+    return add(pair_rows(rows), sign, PAIRS, ("given", "facet", "value"), levels=4)
 
 
 # -- PostgreSQL: statement triggers ---------------------------------------------------------------
 
 
-def _changed(rows, others):
-    """The rows of ``rows`` whose counted columns differ in ``others`` (or that have no twin
-    there): an update that changes nothing counted — a confirmation, an edited description,
-    the memberships' copy — then costs the tallies nothing."""
-    counted = ("status", "low_tech", "legal_form_id", *TERRITORY_COLUMNS)
+def _changed(rows, others, counted=("status", "low_tech", "legal_form_id", *TERRITORY_COLUMNS)):
+    """The rows of ``rows`` whose ``counted`` columns differ in ``others`` (or that have no
+    twin there): an update that changes nothing counted — a confirmation, an edited
+    description — then costs the tallies nothing."""
     mine = ", ".join(f"a.{column}" for column in counted)
     theirs = ", ".join(f"b.{column}" for column in counted)
     return (
@@ -144,26 +212,34 @@ def _changed(rows, others):
     )
 
 
-def postgresql_statements():
-    """``CREATE`` statements of the functions and triggers (migration 0011, idempotent)."""
+def postgresql_statements(connection):
+    """``CREATE`` statements of the functions and triggers (idempotent), for the tables the
+    database has: a migration that runs before the pair tallies (0020) or another app's link
+    table (``OTHER_LINKS``) writes no SQL naming them, and theirs create the triggers again."""
+    tables = set(connection.introspection.table_names())
+    pairs = PAIRS in tables
     statements = [
         f"""CREATE OR REPLACE FUNCTION ssemap_tally_initiative() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
-        {add(facet_rows("p", "old_rows"), -1)};
+        {add(facet_rows("p", "old_rows", tables), -1)};
+        {add_pairs("old_rows", -1) if pairs else "NULL"};
     ELSIF TG_OP = 'UPDATE' THEN
-        {add(facet_rows("p", _changed("old_rows", "new_rows")), -1)};
-        {add(facet_rows("p", _changed("new_rows", "old_rows")), 1)};
+        {add(facet_rows("p", _changed("old_rows", "new_rows"), tables), -1)};
+        {add(facet_rows("p", _changed("new_rows", "old_rows"), tables), 1)};
+        {add_pairs(_changed("old_rows", "new_rows", PAIR_COLUMNS), -1) if pairs else "NULL"};
+        {add_pairs(_changed("new_rows", "old_rows", PAIR_COLUMNS), 1) if pairs else "NULL"};
     ELSE
-        {add(facet_rows("p", "new_rows"), 1)};
+        {add(facet_rows("p", "new_rows", tables), 1)};
+        {add_pairs("new_rows", 1) if pairs else "NULL"};
     END IF;
     RETURN NULL;
 END
 $$"""
     ]
-    tables = [("initiatives_initiative", "ssemap_tally_initiative")]
-    for facet, table, column in _links():
+    watched = [("initiatives_initiative", "ssemap_tally_initiative")]
+    for facet, table, column in _links(tables):
         function = f"ssemap_tally_{facet}"
         statements.append(
             f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger
@@ -179,13 +255,13 @@ BEGIN
 END
 $$"""
         )
-        tables.append((table, function))
+        watched.append((table, function))
     transitions = {
         "insert": "INSERT ON {t} REFERENCING NEW TABLE AS new_rows",
         "update": "UPDATE ON {t} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
         "delete": "DELETE ON {t} REFERENCING OLD TABLE AS old_rows",
     }
-    for table, function in tables:
+    for table, function in watched:
         for operation, transition in transitions.items():
             name = f"ssemap_tally_{operation}"
             statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
@@ -196,12 +272,13 @@ $$"""
     return statements
 
 
-def postgresql_drop_statements():
+def postgresql_drop_statements(connection):
     statements = []
-    for table in ["initiatives_initiative"] + [table for _, table, _ in _links()]:
+    tables = set(connection.introspection.table_names())
+    for table in ["initiatives_initiative"] + [table for _, table, _ in _links(tables)]:
         for operation in ("insert", "update", "delete"):
             statements.append(f"DROP TRIGGER IF EXISTS ssemap_tally_{operation} ON {table}")
-    functions = ["initiative"] + list(LINK_FACETS)
+    functions = ["initiative", *LINK_FACETS, *OTHER_LINKS]
     statements += [f"DROP FUNCTION IF EXISTS ssemap_tally_{name}()" for name in functions]
     return statements
 
@@ -209,20 +286,21 @@ def postgresql_drop_statements():
 # -- SQLite: row triggers -------------------------------------------------------------------------
 
 
-def sqlite_statements():
+def sqlite_statements(connection):
     """``CREATE TRIGGER IF NOT EXISTS`` statements (initiatives/triggers.py, after migrate)."""
     on = "initiatives_initiative"
+    tables = set(connection.introspection.table_names())
     published = {"NEW": "NEW.status = 'published'", "OLD": "OLD.status = 'published'"}
     statements = [
         f"CREATE TRIGGER IF NOT EXISTS ssemap_tally_insert AFTER INSERT ON {on} "
-        f"WHEN {published['NEW']} BEGIN {add(facet_rows('NEW'), 1)}; END",
+        f"WHEN {published['NEW']} BEGIN {add(facet_rows('NEW', tables=tables), 1)}; END",
         f"CREATE TRIGGER IF NOT EXISTS ssemap_tally_delete AFTER DELETE ON {on} "
-        f"WHEN {published['OLD']} BEGIN {add(facet_rows('OLD'), -1)}; END",
+        f"WHEN {published['OLD']} BEGIN {add(facet_rows('OLD', tables=tables), -1)}; END",
         f"CREATE TRIGGER IF NOT EXISTS ssemap_tally_update AFTER UPDATE ON {on} "
         f"WHEN {published['OLD']} OR {published['NEW']} BEGIN "
-        f"{add(facet_rows('OLD'), -1)}; {add(facet_rows('NEW'), 1)}; END",
+        f"{add(facet_rows('OLD', tables=tables), -1)}; {add(facet_rows('NEW', tables=tables), 1)}; END",
     ]
-    for facet, table, column in _links():
+    for facet, table, column in _links(tables):
         for operation, row, sign in (("insert", "NEW", 1), ("delete", "OLD", -1)):
             one = f"(SELECT {row}.initiative_id AS initiative_id, {row}.{column} AS {column})"
             statements.append(

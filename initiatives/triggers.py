@@ -74,7 +74,7 @@ def create_sqlite_triggers(plan=None, using="default", **kwargs):
             schema_editor.execute(statement)
         versions._create_sqlite(schema_editor, *versions._tables(global_apps))
         if "initiatives_facettally" in tables:
-            for statement in tallies.sqlite_statements():
+            for statement in tallies.sqlite_statements(connection):
                 schema_editor.execute(statement)
         if areas_table in tables:  # not when migrated back before 0013
             areas.create_sqlite(schema_editor, global_apps)

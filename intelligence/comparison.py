@@ -12,21 +12,19 @@ import statistics
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, F
+from django.db.models import F
 from django.db.models.functions import Abs
 from django.utils.translation import gettext as _
 
 from initiatives import caching
 from initiatives.models import (
-    TERRITORY_COLUMN,
     FacetTally,
-    Status,
     TerritoryLever,
     Theme,
 )
 from territories.models import Kind, Territory
 
-from .models import Solution, SolutionLink
+from .models import Solution
 
 PEER_COUNT = 30
 PER = 10_000
@@ -66,22 +64,6 @@ def per_inhabitants(count, population):
     return count * PER / population if population else None
 
 
-def grouped_counts(kind, ids, link_model, target):
-    """``{target id: {territory id: published initiatives}}`` over the link table
-    ``link_model`` (initiative → ``target``), for territories ``ids`` of one kind; one query."""
-    column = f"initiative__{TERRITORY_COLUMN[kind]}"
-    rows = (
-        link_model.objects.filter(initiative__status=Status.PUBLISHED, **{f"{column}__in": ids})
-        .values_list(target, column)
-        .annotate(n=Count("initiative_id"))
-        .order_by()
-    )
-    counts = {}
-    for target_id, territory_id, n in rows:
-        counts.setdefault(target_id, {})[territory_id] = n
-    return counts
-
-
 def territory_counts(kind, ids):
     """``{territory id: {"total": n, "themes": {id: n}, "solutions": {id: n}}}`` of the
     published initiatives of territories ``ids`` (one kind).
@@ -98,18 +80,19 @@ def territory_counts(kind, ids):
     counts = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [pk for pk in ids if pk not in counts]
     if missing:
-        # Totals and themes from the tallies the database keeps (initiatives/tallies.py): an
-        # index read, where a grouped count joined every initiative of the peers with its themes.
-        totals, themes = {}, {}
+        # Totals, themes and solution models from the tallies the database keeps
+        # (initiatives/tallies.py): an index read, where grouped counts joined every
+        # initiative of the peers with its themes and its solutions.
+        totals, themes, solutions = {}, {}, {}
         tallied = FacetTally.objects.filter(
-            territory_id__in=missing, facet__in=["total", "theme"], n__gt=0
+            territory_id__in=missing, facet__in=["total", "theme", "solution"], n__gt=0
         ).values_list("territory_id", "facet", "value", "n")
         for territory_id, facet, value, n in tallied:
             if facet == "total":
                 totals[territory_id] = n
             else:
-                themes.setdefault(int(value), {})[territory_id] = n
-        solutions = grouped_counts(kind, missing, SolutionLink, "solution_id")
+                by = themes if facet == "theme" else solutions
+                by.setdefault(int(value), {})[territory_id] = n
         fresh = {
             pk: {
                 "total": totals.get(pk, 0),

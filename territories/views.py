@@ -97,11 +97,12 @@ def _reference_counts(model, counts):
     return sorted(((obj, counts[obj.pk]) for obj in objects), key=lambda pair: -pair[1])
 
 
-def _figures(territory, initiatives):
-    """The page's counts, read from the tallies; the bounds and latest from the initiatives."""
+def _figures(territory, initiatives, outline):
+    """The page's counts, read from the tallies; the latest from the initiatives, and their
+    bounds where the territory has no outline to fit the map to (a scan of them all)."""
     counts = FacetTally.objects.counts(territory.pk, ["total", "theme", "practice", "low_tech"])
     return {
-        "bounds": initiatives.bounds(),
+        "bounds": None if outline else initiatives.bounds(),
         "initiative_count": counts["total"].get("", 0),
         "theme_counts": _reference_counts(Theme, counts["theme"]),
         "practice_counts": _reference_counts(CollaborativePractice, counts["practice"]),
@@ -122,10 +123,11 @@ def territory_detail(request, slug):
     initiatives = Initiative.objects.published().in_territory(territory)
     # The figures change only with writes inside the territory; the comparable territories'
     # counts with writes inside them (their list, with the reference data).
+    outline = Outline.objects.filter(territory=territory).defer("geometry").first()
     figures = caching.cached(
         "territory",
-        [territory.pk],
-        lambda: _figures(territory, initiatives),
+        [territory.pk, bool(outline)],
+        lambda: _figures(territory, initiatives, outline),
         scopes=[caching.territory_scope(territory)],
     )
     # Initiatives located elsewhere that serve it (their areas served): a link to them.
@@ -149,7 +151,6 @@ def territory_detail(request, slug):
         lambda: with_counts(_in_order(comparable)),
         scopes=[f"t:{pk}" for pk in comparable],
     )
-    outline = Outline.objects.filter(territory=territory).defer("geometry").first()
     bounds = figures["bounds"].as_leaflet_bounds() if figures["bounds"] else None
     if outline:  # the map shows the whole territory, drawn
         bounds = outline.as_leaflet_bounds()

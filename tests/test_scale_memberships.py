@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from initiatives import memberships, tallies
 from initiatives.directory import Directory
 from initiatives.filters import InitiativeFilterSet
-from initiatives.models import FacetTally, Initiative
+from initiatives.models import FacetTally, Initiative, PairTally
 from initiatives.models.memberships import Memberships
 from territories.models import Territory
 from tests.factories import (
@@ -149,3 +149,56 @@ def test_an_update_of_columns_nobody_counts_keeps_the_tallies_right(things):
     assert {(t.territory_id, t.facet, t.value): t.n for t in FacetTally.objects.all()} == kept
     tallies.rebuild()
     assert {(t.territory_id, t.facet, t.value): t.n for t in FacetTally.objects.all()} == kept
+
+
+def pairs():
+    return {
+        (row.territory_id, row.given, row.facet, row.value): row.n
+        for row in PairTally.objects.filter(n__gt=0)
+    }
+
+
+@postgresql_only
+def test_after_every_kind_of_write_the_pair_tallies_equal_a_recount(things):
+    themes, practices = things["themes"], things["practices"]
+    first = InitiativeFactory(commune=things["town"], themes=themes[:2], low_tech=True)
+    second = InitiativeFactory(commune=things["city"], themes=themes[1:], levers=[things["lever"]])
+    second.practices.set(practices)
+    first.themes.remove(themes[0])
+    first.commune = things["city"]
+    first.legal_form = things["form"]
+    first.save()
+    Initiative.objects.filter(pk=second.pk).update(status="archived")
+    kept = pairs()
+    assert kept  # something is counted
+    tallies.rebuild()
+    assert pairs() == kept
+    # What a theme filter reads: the initiatives with that theme, counted by their other values.
+    everywhere = PairTally.objects.counts(0, f"theme:{themes[1].pk}", ["total", "legal_form"])
+    assert everywhere == {"total": {"": 1}, "legal_form": {things["form"].pk: 1}}
+
+
+@postgresql_only
+@pytest.mark.parametrize("in_epci", [False, True])
+def test_a_directory_filtered_on_one_value_reads_its_counts_from_the_pair_tallies(
+    client, things, in_epci
+):
+    themes = things["themes"]
+    territory = f"&territory={things['city'].epci.slug}" if in_epci else ""
+    InitiativeFactory.create_batch(2, commune=things["city"], themes=themes[:2], low_tech=True)
+    InitiativeFactory(commune=things["town"], themes=themes[:1], practices=things["practices"])
+    url = f"/initiatives/?theme={themes[0].slug}{territory}"
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    sqls = [q["sql"] for q in context.captured_queries]
+    assert not [
+        sql for sql in sqls if "GROUP BY" in sql.upper() and "initiatives_initiative" in sql
+    ]
+    assert any("initiatives_pairtally" in sql for sql in sqls)
+    # The same numbers as counting the initiatives.
+    directory = Directory(InitiativeFilterSet(QueryDict(url.split("?")[1])), "/initiatives/")
+    counts = directory.facet_counts()
+    passed = directory.results.facet_counts(["low_tech", "practice", "total"])
+    assert counts["total"] == passed["total"].get("", 0) == (2 if in_epci else 3)
+    assert counts["low_tech"] == passed["low_tech"].get("", 0) == 2
+    assert counts["practice"] == passed["practice"]

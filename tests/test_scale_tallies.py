@@ -137,6 +137,10 @@ def test_the_directory_of_a_territory_reads_its_facets_from_the_tallies(client, 
     assert len(tally_reads) == 1  # the facets and the number of results, in one read
 
 
+@pytest.mark.skipif(
+    connection.vendor == "postgresql",
+    reason="PostgreSQL reads them from the pair tallies (test_scale_memberships.py)",
+)
 def test_a_filter_on_one_facet_still_counts_the_others_with_that_filter(client, world):
     """Ticking a theme: the theme facet comes from the tallies, the others from the results."""
     grouped = grouped_queries(client, "/initiatives/?theme=alimentation")
@@ -153,3 +157,26 @@ def test_a_tally_already_gone_is_never_counted_below_zero(things):
     assert not FacetTally.objects.filter(n__lt=0).exists()
     InitiativeFactory(commune=things["town"])
     assert FacetTally.objects.counts(EVERYWHERE, ["total"])["total"] == {"": 1}
+
+
+def test_solution_models_are_tallied_per_territory_like_themes(things):
+    """Another app's links (intelligence's solution models) are counted by the same triggers:
+    the comparison of territories reads them instead of grouping every link."""
+    from intelligence.models import Solution, SolutionLink
+
+    reuse = Solution.objects.create(slug="reuse-t", name_fr="Recyclerie", name_en="Reuse centre")
+    town, city = things["town"], things["city"]
+    here = InitiativeFactory(commune=town)
+    there = InitiativeFactory(commune=city)
+    pending = PendingInitiativeFactory(commune=town)
+    for initiative in (here, there, pending):
+        SolutionLink.objects.create(solution=reuse, initiative=initiative)
+    assert FacetTally.objects.counts(town.pk, ["solution"]) == {"solution": {reuse.pk: 1}}
+    assert FacetTally.objects.counts(EVERYWHERE, ["solution"]) == {"solution": {reuse.pk: 2}}
+    assert_tally_equals_a_recount()
+
+    transition(pending, Status.PUBLISHED, by=None)
+    SolutionLink.objects.filter(initiative=there).delete()
+    assert FacetTally.objects.counts(town.pk, ["solution"]) == {"solution": {reuse.pk: 2}}
+    assert FacetTally.objects.counts(city.pk, ["solution"]) == {"solution": {}}
+    assert_tally_equals_a_recount()

@@ -12,7 +12,7 @@ def forwards(apps, schema_editor):
     from initiatives import tallies
 
     if schema_editor.connection.vendor == "postgresql":
-        for statement in tallies.postgresql_statements():
+        for statement in tallies.postgresql_statements(schema_editor.connection):
             schema_editor.execute(statement)
     tallies.rebuild(schema_editor.connection)
 
@@ -21,7 +21,7 @@ def backwards(apps, schema_editor):
     from initiatives import tallies
 
     if schema_editor.connection.vendor == "postgresql":
-        for statement in tallies.postgresql_drop_statements():
+        for statement in tallies.postgresql_drop_statements(schema_editor.connection):
             schema_editor.execute(statement)
 
 

@@ -8,7 +8,7 @@ def forwards(apps, schema_editor):
     from initiatives import tallies
 
     if schema_editor.connection.vendor == "postgresql":
-        for statement in tallies.postgresql_statements():
+        for statement in tallies.postgresql_statements(schema_editor.connection):
             schema_editor.execute(statement)
 
 

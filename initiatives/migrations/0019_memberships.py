@@ -14,7 +14,8 @@ def forwards(apps, schema_editor):
     from initiatives import memberships, tallies
 
     if schema_editor.connection.vendor == "postgresql":
-        for statement in tallies.postgresql_statements() + memberships.postgresql_statements():
+        statements = tallies.postgresql_statements(schema_editor.connection)
+        for statement in statements + memberships.postgresql_statements():
             schema_editor.execute(statement)
         memberships.refresh(schema_editor.connection)
 

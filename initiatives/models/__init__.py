@@ -17,12 +17,13 @@ from .reference import (
     Theme,
 )
 from .review import Correction, CorrectionStatus, StatusChange
-from .tally import EVERYWHERE, FacetTally
+from .tally import EVERYWHERE, FacetTally, PairTally
 from .version import DataVersion, ScopeVersion
 
 __all__ = [
     "EVERYWHERE",
     "FacetTally",
+    "PairTally",
     "CLASSIFICATION_FIELDS",
     "TERRITORY_COLUMN",
     "ActionLever",

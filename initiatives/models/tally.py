@@ -58,3 +58,49 @@ class FacetTally(models.Model):
 
     def __str__(self):
         return f"{self.territory_id} {self.facet}={self.value}: {self.n}"
+
+
+class PairTallyQuerySet(models.QuerySet):
+    def counts(self, territory_id, given, facets):
+        """``{facet: {value: n}}`` among the initiatives of ``territory_id`` that have
+        ``given`` (``"theme:12"``, ``"size_class:rural"``, ``"low_tech:"``), one query."""
+        result = {facet: {} for facet in facets}
+        rows = self.filter(
+            territory_id=territory_id, given=given, facet__in=facets, n__gt=0
+        ).values_list("facet", "value", "n")
+        for facet, value, n in rows:
+            result[facet][int(value) if value.isdigit() else value] = n
+        return result
+
+
+class PairTally(models.Model):
+    """How many published initiatives of a territory have both a given facet value and
+    another (initiatives/tallies.py): the counts of a directory filtered on one value.
+
+    PostgreSQL only, read from the memberships' copy (initiatives/memberships.py); kept for
+    all of France (``EVERYWHERE``), regions, departments and EPCIs. SQLite, which keeps no
+    copy, counts instead.
+    """
+
+    pk = models.CompositePrimaryKey("territory_id", "given", "facet", "value")
+    territory_id = models.IntegerField()
+    given = models.CharField(max_length=40)
+    facet = models.CharField(max_length=12)
+    value = models.CharField(max_length=40, blank=True)
+    n = models.IntegerField(default=0)
+
+    objects = PairTallyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pair tally")
+        default_permissions = ()
+        indexes = [
+            models.Index(
+                fields=["territory_id", "given", "facet", "value"],
+                include=["n"],
+                name="pair_tally_n",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.territory_id} {self.given} {self.facet}={self.value}: {self.n}"
