@@ -18,6 +18,7 @@ from django.views.decorators.http import condition, require_GET
 from . import caching, exports, licences
 from .filters import NOT_FILTERING, InitiativeFilterSet
 from .mapdata import map_feature_collection, scope_margin
+from .models import EVERYWHERE
 
 EXPORT_CHUNK_SIZE = 500
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
@@ -113,6 +114,7 @@ def map_data(request):
             bbox=filterset.form.cleaned_data.get("bbox"),
             unbounded=filterset.queryset_without("bbox"),
             scopes=caching.filter_scopes(filterset, without=("bbox",)),
+            everything=filterset.tally_territory("bbox") == EVERYWHERE,
         )
         body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
         return gzip.compress(body, compresslevel=6)

@@ -19,9 +19,9 @@ import math
 from django.db.models import Avg, Count, F, Max, Min, OuterRef, Subquery
 from django.urls import reverse
 
-from . import caching
+from . import caching, memberships
 from .geo import GRID_ZOOM, grid_range, world_x, world_y
-from .models import Initiative
+from .models import CellTally, Initiative
 
 COORDINATE_DECIMALS = 5  # about one metre
 MAX_POINTS = 400
@@ -81,7 +81,9 @@ def scope_margin(zoom=None, bbox=None):
     return 2.0 ** -cluster_level(zoom, bbox) + MERGE_RADIUS_PX / (256 * 2**zoom)
 
 
-def map_feature_collection(queryset, *, zoom=None, bbox=None, unbounded=None, scopes=None):
+def map_feature_collection(
+    queryset, *, zoom=None, bbox=None, unbounded=None, scopes=None, everything=False
+):
     """A GeoJSON FeatureCollection of the initiatives in ``queryset``: points or clusters.
 
     ``queryset`` is already filtered (by the directory's FilterSet, ``bbox`` included);
@@ -89,6 +91,8 @@ def map_feature_collection(queryset, *, zoom=None, bbox=None, unbounded=None, sc
     filters without the area, lets coarse grids be computed once for every area (see
     ``WHOLE_GRID_MAX_LEVEL``). The collection also says ``total`` (initiatives represented)
     and ``clustered``. ``scopes`` are the parts of the data ``unbounded`` shows (caching).
+    ``everything``: ``unbounded`` is all the published initiatives, whose coarse grids the
+    cell tallies hold (PostgreSQL).
     """
     queryset = queryset.order_by()
     url_template = _detail_url_template()
@@ -99,10 +103,11 @@ def map_feature_collection(queryset, *, zoom=None, bbox=None, unbounded=None, sc
 
     level = cluster_level(zoom, bbox)
     if unbounded is not None and level <= WHOLE_GRID_MAX_LEVEL:
+        tallied = everything and memberships.stored(unbounded)
         cells, singles = caching.cached(
             "cells",
             [level, _query_key(unbounded)],
-            lambda: _cells(unbounded, level),
+            lambda: _tallied_cells(level) if tallied else _cells(unbounded, level),
             scopes=scopes,
         )
         if bbox is not None:
@@ -193,6 +198,28 @@ def _cells(queryset, level, bbox=None):
     singles = []
     if single_ids:
         singles = _point_rows(Initiative.objects.filter(pk__in=single_ids))
+    return cells, singles
+
+
+def _tallied_cells(level):
+    """What ``_cells`` gives for all the published initiatives, read from the cell tallies."""
+    cells, single_ids = [], []
+    rows = CellTally.objects.filter(level=level, n__gt=0).values()
+    for row in rows:
+        if row["n"] == 1:
+            single_ids.append(row["sum_id"])  # the sum of one id
+            continue
+        cells.append(
+            {
+                "cell_x": row["cell_x"],
+                "cell_y": row["cell_y"],
+                "count": row["n"],
+                "mean_lat": row["sum_lat"] / row["n"],
+                "mean_lon": row["sum_lon"] / row["n"],
+                **{side: row[side] for side in ("west", "south", "east", "north")},
+            }
+        )
+    singles = _point_rows(Initiative.objects.filter(pk__in=single_ids)) if single_ids else []
     return cells, singles
 
 

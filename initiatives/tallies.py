@@ -145,6 +145,9 @@ def rebuild(connection=default_connection):
         if connection.vendor == "postgresql" and PAIRS in tables:
             cursor.execute(f"DELETE FROM {PAIRS}")
             cursor.execute(add_pairs("initiatives_initiative", 1))
+        if connection.vendor == "postgresql" and CELLS in tables:
+            cursor.execute(f"DELETE FROM {CELLS}")
+            cursor.execute(add_cells("initiatives_initiative", 1))
 
 
 # -- PostgreSQL: pair tallies ---------------------------------------------------------------------
@@ -197,6 +200,58 @@ def add_pairs(rows, sign):
     return add(pair_rows(rows), sign, PAIRS, ("given", "facet", "value"), levels=4)
 
 
+# -- PostgreSQL: map cell tallies ---------------------------------------------------------------
+
+CELLS = "initiatives_celltally"
+CELL_LEVELS = 11  # mapdata.WHOLE_GRID_MAX_LEVEL: the coarse grids, shared by every area
+CELL_COLUMNS = ("status", "tile_x", "tile_y", "latitude", "longitude")
+
+
+def _cells_of(rows):
+    """``(level, cell_x, cell_y, row)`` of each published row of ``rows`` at each level."""
+    return (
+        "SELECT g.level, r.tile_x >> (24 - g.level) AS cell_x, "
+        "r.tile_y >> (24 - g.level) AS cell_y, r.* "
+        f"FROM {rows} r CROSS JOIN generate_series(0, {CELL_LEVELS}) g(level) "
+        "WHERE r.status = 'published'"
+    )
+
+
+def add_cells(rows, sign):
+    """The upsert of ``rows`` into their cells; a subtraction then recomputes, from the table
+    (its new state, in an AFTER trigger), the box of the cells it took an edge point from."""
+    box = "MIN(c.longitude), MIN(c.latitude), MAX(c.longitude), MAX(c.latitude)"
+    upsert = (
+        f"INSERT INTO {CELLS} AS t (level, cell_x, cell_y, n, sum_lat, sum_lon, sum_id, "
+        "west, south, east, north) "
+        f"SELECT c.level, c.cell_x, c.cell_y, {sign} * COUNT(*), {sign} * SUM(c.latitude), "
+        f"{sign} * SUM(c.longitude), {sign} * SUM(c.id), {box if sign > 0 else 'NULL, NULL, NULL, NULL'} "
+        f"FROM ({_cells_of(rows)}) c GROUP BY c.level, c.cell_x, c.cell_y "
+        "ON CONFLICT (level, cell_x, cell_y) DO UPDATE SET n = t.n + excluded.n, "
+        "sum_lat = t.sum_lat + excluded.sum_lat, sum_lon = t.sum_lon + excluded.sum_lon, "
+        "sum_id = t.sum_id + excluded.sum_id"
+    )
+    if sign > 0:
+        return (
+            f"{upsert}, west = LEAST(t.west, excluded.west), south = LEAST(t.south, "
+            "excluded.south), east = GREATEST(t.east, excluded.east), "
+            "north = GREATEST(t.north, excluded.north)"
+        )
+    span = "(1 << (24 - t.level))"
+    recompute = (
+        f"UPDATE {CELLS} t SET (west, south, east, north) = ("
+        "SELECT MIN(i.longitude), MIN(i.latitude), MAX(i.longitude), MAX(i.latitude) "
+        "FROM initiatives_initiative i WHERE i.status = 'published' "
+        f"AND i.tile_x BETWEEN t.cell_x * {span} AND (t.cell_x + 1) * {span} - 1 "
+        f"AND i.tile_y BETWEEN t.cell_y * {span} AND (t.cell_y + 1) * {span} - 1) "
+        f"FROM ({_cells_of(rows)}) c "
+        "WHERE t.level = c.level AND t.cell_x = c.cell_x AND t.cell_y = c.cell_y "
+        "AND (c.longitude <= t.west OR c.longitude >= t.east "
+        "OR c.latitude <= t.south OR c.latitude >= t.north)"
+    )
+    return f"{upsert}; {recompute}"
+
+
 # -- PostgreSQL: statement triggers ---------------------------------------------------------------
 
 
@@ -217,7 +272,7 @@ def postgresql_statements(connection):
     database has: a migration that runs before the pair tallies (0020) or another app's link
     table (``OTHER_LINKS``) writes no SQL naming them, and theirs create the triggers again."""
     tables = set(connection.introspection.table_names())
-    pairs = PAIRS in tables
+    pairs, cells = PAIRS in tables, CELLS in tables
     statements = [
         f"""CREATE OR REPLACE FUNCTION ssemap_tally_initiative() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -225,14 +280,18 @@ BEGIN
     IF TG_OP = 'DELETE' THEN
         {add(facet_rows("p", "old_rows", tables), -1)};
         {add_pairs("old_rows", -1) if pairs else "NULL"};
+        {add_cells("old_rows", -1) if cells else "NULL"};
     ELSIF TG_OP = 'UPDATE' THEN
         {add(facet_rows("p", _changed("old_rows", "new_rows"), tables), -1)};
         {add(facet_rows("p", _changed("new_rows", "old_rows"), tables), 1)};
         {add_pairs(_changed("old_rows", "new_rows", PAIR_COLUMNS), -1) if pairs else "NULL"};
         {add_pairs(_changed("new_rows", "old_rows", PAIR_COLUMNS), 1) if pairs else "NULL"};
+        {add_cells(_changed("old_rows", "new_rows", CELL_COLUMNS), -1) if cells else "NULL"};
+        {add_cells(_changed("new_rows", "old_rows", CELL_COLUMNS), 1) if cells else "NULL"};
     ELSE
         {add(facet_rows("p", "new_rows", tables), 1)};
         {add_pairs("new_rows", 1) if pairs else "NULL"};
+        {add_cells("new_rows", 1) if cells else "NULL"};
     END IF;
     RETURN NULL;
 END

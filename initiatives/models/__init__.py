@@ -17,12 +17,13 @@ from .reference import (
     Theme,
 )
 from .review import Correction, CorrectionStatus, StatusChange
-from .tally import EVERYWHERE, FacetTally, PairTally
+from .tally import EVERYWHERE, CellTally, FacetTally, PairTally
 from .version import DataVersion, ScopeVersion
 
 __all__ = [
     "EVERYWHERE",
     "FacetTally",
+    "CellTally",
     "PairTally",
     "CLASSIFICATION_FIELDS",
     "TERRITORY_COLUMN",

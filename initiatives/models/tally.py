@@ -104,3 +104,33 @@ class PairTally(models.Model):
 
     def __str__(self):
         return f"{self.territory_id} {self.given} {self.facet}={self.value}: {self.n}"
+
+
+class CellTally(models.Model):
+    """The published initiatives of one cell of the map's grid (initiatives/mapdata.py), at
+    each coarse level (``WHOLE_GRID_MAX_LEVEL`` and below): how many, the sums their mean
+    position and, for a cell of one, its id come from, and their bounding box.
+
+    PostgreSQL only, kept by the tallies' trigger (initiatives/tallies.py): the map of all of
+    France, asked for first by every visitor and invalidated by any write, is an index read.
+    """
+
+    pk = models.CompositePrimaryKey("level", "cell_x", "cell_y")
+    level = models.SmallIntegerField()
+    cell_x = models.IntegerField()
+    cell_y = models.IntegerField()
+    n = models.IntegerField(default=0)
+    sum_lat = models.FloatField(default=0)
+    sum_lon = models.FloatField(default=0)
+    sum_id = models.BigIntegerField(default=0)  # the id itself when n = 1
+    west = models.FloatField(null=True)
+    south = models.FloatField(null=True)
+    east = models.FloatField(null=True)
+    north = models.FloatField(null=True)
+
+    class Meta:
+        verbose_name = _("map cell tally")
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.level}/{self.cell_x}/{self.cell_y}: {self.n}"
