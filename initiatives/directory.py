@@ -150,11 +150,20 @@ class Directory:
                 counts.update(PairTally.objects.counts(where, given, wanted))
             # The others are counted among the results without the facet's own filter: the
             # facets whose filter is not in use share the results themselves, so one pass over
-            # them (PostgreSQL) counts them all, and one more per facet in use.
+            # them (PostgreSQL) counts them all, and one more per facet in use, unless the
+            # pair tallies hold it.
             passes = {}
             for name in COUNTED:
-                if name not in counts:
-                    passes.setdefault(name if filterset.given(name) else None, []).append(name)
+                if name in counts:
+                    continue
+                own = name if filterset.given(name) else None
+                # Without its own filter, one facet filter with one value may remain: the
+                # pair tallies hold that facet too (a theme, given low-tech, in a region).
+                pair = own and filterset.tally_pair(own)
+                if pair:
+                    counts.update(PairTally.objects.counts(pair[0], pair[1], [name]))
+                else:
+                    passes.setdefault(own, []).append(name)
             for own, names in passes.items():
                 without = (own,) if own else ()
                 counts.update(filterset.queryset_without(*without).facet_counts(names))

@@ -374,14 +374,16 @@ class InitiativeFilterSet(filters.FilterSet):
             return None
         return data["territory"].pk if "territory" in active else EVERYWHERE
 
-    def tally_pair(self):
-        """Where the pair tallies hold the counts of the results: ``(territory id, given,
-        facet)`` when one facet filter with a single value applies besides the territory (a
-        region, department or EPCI, or none), on PostgreSQL; else None."""
+    def tally_pair(self, *without):
+        """Where the pair tallies hold the counts of the results without ``without``:
+        ``(territory id, given, facet)`` when one facet filter with a single value applies
+        besides the territory (a region, department or EPCI, or none), on PostgreSQL; else
+        None."""
         if not (self.counts_published and memberships.stored(self.queryset)):
             return None
-        name = next((name for name in tallies.PAIR_GIVEN if self.given(name)), None)
-        where = name and self.tally_territory(name)
+        applied = (name for name in tallies.PAIR_GIVEN if name not in without and self.given(name))
+        name = next(applied, None)
+        where = name and self.tally_territory(name, *without)
         territory = self.cleaned.get("territory")
         if where is None or (territory and territory.kind == Kind.COMMUNE):
             return None

@@ -126,20 +126,33 @@ def test_an_empty_selection_counts_nothing(things):
 
 
 @postgresql_only
-def test_a_filtered_directory_counts_its_facets_in_one_pass_and_reads_no_link_table(things):
+@pytest.mark.parametrize(
+    "two_themes, passes",
+    [
+        # The results; each facet in use without its own filter is one value: pair tallies.
+        (False, 1),
+        # The results, and the size classes given any of two themes: a second pass.
+        (True, 2),
+    ],
+)
+def test_a_filtered_directory_counts_its_facets_in_one_pass_and_reads_no_link_table(
+    things, two_themes, passes
+):
     themes = things["themes"]
     InitiativeFactory.create_batch(3, commune=things["town"], themes=themes[:2])
-    params = QueryDict(f"theme={themes[0].slug}&size_class=small_town")
-    directory = Directory(InitiativeFilterSet(params), "/initiatives/")
+    InitiativeFactory(commune=things["city"], themes=themes[:1])
+    chosen = themes[:2] if two_themes else themes[:1]
+    query = "&".join(f"theme={theme.slug}" for theme in chosen) + "&size_class=small_town"
+    directory = Directory(InitiativeFilterSet(QueryDict(query)), "/initiatives/")
     with CaptureQueriesContext(connection) as context:
         counts = directory.facet_counts()
-        assert directory.result_count() == 3  # the same pass: no query more
-    passes = [q["sql"] for q in context.captured_queries if "LATERAL" in q["sql"]]
-    # The results (every facet but the two in use), and each facet without its own filter.
-    assert len(passes) == 3
+        assert directory.result_count() == 3  # counted with the facets: no query more
+    made = [q["sql"] for q in context.captured_queries if "LATERAL" in q["sql"]]
+    assert len(made) == passes
     assert counts["theme"] == {themes[0].pk: 3, themes[1].pk: 3}
-    assert not any("initiatives_initiative_themes" in sql for sql in passes)
-    assert not any("territories_territory" in sql for sql in passes)
+    assert counts["size_class"] == {"small_town": 3, "medium_city": 1}
+    assert not any("initiatives_initiative_themes" in sql for sql in made)
+    assert not any("territories_territory" in sql for sql in made)
 
 
 def test_an_update_of_columns_nobody_counts_keeps_the_tallies_right(things):
