@@ -43,14 +43,14 @@ class Migration(migrations.Migration):
             model_name="initiative",
             name="lever_ids",
             field=initiatives.models.memberships.IdArray(
-                base_field=models.IntegerField(), editable=False, null=True
+                base_field=models.IntegerField(), blank=True, editable=False, null=True
             ),
         ),
         migrations.AddField(
             model_name="initiative",
             name="practice_ids",
             field=initiatives.models.memberships.IdArray(
-                base_field=models.IntegerField(), editable=False, null=True
+                base_field=models.IntegerField(), blank=True, editable=False, null=True
             ),
         ),
         migrations.AddField(
@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
             model_name="initiative",
             name="theme_ids",
             field=initiatives.models.memberships.IdArray(
-                base_field=models.IntegerField(), editable=False, null=True
+                base_field=models.IntegerField(), blank=True, editable=False, null=True
             ),
         ),
         migrations.RunPython(forwards, backwards),

@@ -26,9 +26,9 @@ class Memberships(models.Model):
 
     FIELDS = ("theme_ids", "practice_ids", "lever_ids", "size_class")
 
-    theme_ids = IdArray(null=True, editable=False)
-    practice_ids = IdArray(null=True, editable=False)
-    lever_ids = IdArray(null=True, editable=False)
+    theme_ids = IdArray(null=True, blank=True, editable=False)
+    practice_ids = IdArray(null=True, blank=True, editable=False)
+    lever_ids = IdArray(null=True, blank=True, editable=False)
     size_class = models.CharField(max_length=12, blank=True, default="", editable=False)
 
     class Meta:
