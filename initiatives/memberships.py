@@ -17,6 +17,7 @@ there and the queries go through the link tables, as ``stored`` decides.
 """
 
 from django.apps import apps
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
 # Many-to-many field → the array column that copies it.
@@ -56,11 +57,12 @@ def facet_counts(queryset, facets):
     read once, through the covering index when the filters allow, and each row yields one
     (facet, value) pair per value it has: a hash aggregate of a few dozen groups.
     """
-    if queryset.query.is_empty():
-        return {facet: {} for facet in facets}
     columns = sorted({column for _, column in map(FACET_SOURCES.get, facets) if column})
     inner = queryset.order_by().values("pk", *columns)
-    sql, params = inner.query.sql_with_params()
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # a condition that matches nothing (``pk__in=[]``): no SQL
+        return {facet: {} for facet in facets}
     pairs = []
     for facet in facets:
         kind, column = FACET_SOURCES[facet]

@@ -215,3 +215,12 @@ def test_a_directory_filtered_on_one_value_reads_its_counts_from_the_pair_tallie
     assert counts["total"] == passed["total"].get("", 0) == (2 if in_epci else 3)
     assert counts["low_tech"] == passed["low_tech"].get("", 0) == 2
     assert counts["practice"] == passed["practice"]
+
+
+def test_a_filter_that_can_match_nothing_counts_nothing(things):
+    """ "Open now" with no hours anywhere: a condition SQL cannot even be written for."""
+    InitiativeFactory(commune=things["town"], themes=things["themes"][:1])
+    directory = Directory(InitiativeFilterSet(QueryDict("open_now=1")), "/initiatives/")
+    counts = directory.facet_counts()
+    assert counts["total"] == 0
+    assert counts["theme"] == {}
