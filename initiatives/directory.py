@@ -13,7 +13,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from territories.models import EpciKind, Kind, SizeClass, Territory
+from territories.models import EpciKind, Kind, Outline, SizeClass, Territory
 
 from . import caching, hours
 from .filters import NOT_FILTERING, Sort
@@ -348,7 +348,8 @@ class Directory:
         return params.urlencode()
 
     def bounds(self):
-        """Where the map should look first: the chosen area, or the chosen territory's results.
+        """Where the map should look first: the chosen area, the chosen territory (its outline),
+        or the results in it and serving it.
 
         ``[[south, west], [north, east]]`` for Leaflet, or None to keep the map's own view.
         """
@@ -356,8 +357,14 @@ class Directory:
             return None
         if self.cleaned.get("bbox"):
             return self.cleaned["bbox"].as_leaflet_bounds()
-        if not self.cleaned.get("territory"):
+        territory = self.cleaned.get("territory")
+        if not territory:
             return None
+        if not self.cleaned.get("serving"):
+            # The territory's outline, as its page shows it: no scan of its initiatives.
+            outline = Outline.objects.filter(territory=territory).defer("geometry").first()
+            if outline:
+                return outline.as_leaflet_bounds()
         box = caching.cached(
             "bounds",
             [self.results_key],

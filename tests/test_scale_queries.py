@@ -75,3 +75,32 @@ def test_cached_pages_need_fewer_queries(client, communes):
     with CaptureQueriesContext(connection) as warm:
         client.get(path)
     assert len(warm.captured_queries) < cold
+
+
+@pytest.mark.django_db
+def test_a_territory_s_directory_fits_the_map_to_its_outline_without_reading_its_initiatives(
+    client,
+):
+    """The map of a territory's directory shows the territory, as its page does: its outline's
+    box, where the box of its initiatives took a scan of them all (a region at a million)."""
+    import json
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from territories.models import Outline
+    from tests.factories import CommuneFactory, InitiativeFactory
+
+    commune = CommuneFactory(latitude=45.5, longitude=4.5)
+    region = commune.region
+    Outline.objects.create(
+        territory=region, geometry="{}", west=2.0, south=44.0, east=7.0, north=46.5, source="test"
+    )
+    InitiativeFactory(commune=commune, latitude=45.5, longitude=4.5)
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(f"/initiatives/?territory={region.slug}")
+    assert json.loads(response.context["bounds_json"]) == [[44.0, 2.0], [46.5, 7.0]]
+    assert not [q for q in context.captured_queries if "MIN(" in q["sql"]]
+    # Including those that serve it from elsewhere: the box of the results themselves.
+    response = client.get(f"/initiatives/?territory={region.slug}&serving=1")
+    assert json.loads(response.context["bounds_json"]) == [[45.5, 4.5], [45.5, 4.5]]
