@@ -30,8 +30,14 @@ class InitiativeQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED)
 
     def in_territory(self, territory):
-        """Initiatives anywhere inside ``territory``, whatever its level."""
-        return self.filter(**{TERRITORY_COLUMN[territory.kind]: territory})
+        """Initiatives anywhere inside ``territory``, whatever its level.
+
+        A department's also by its region (always the same), so that the (status, region,
+        department) index answers with its prefix."""
+        found = self.filter(**{TERRITORY_COLUMN[territory.kind]: territory})
+        if territory.kind == Kind.DEPARTMENT and territory.region_id:
+            found = found.filter(region_id=territory.region_id)
+        return found
 
     def serving(self, territory):
         """Initiatives that serve ``territory``: one of their areas served is it, contains it
