@@ -4,7 +4,7 @@ from django.db.models import Count
 
 from initiatives import caching
 from initiatives.filters import InitiativeFilterSet
-from initiatives.models import Status
+from initiatives.models import FacetTally, Status
 from territories.models import SizeClass, Territory
 
 from .comparison import peers
@@ -34,22 +34,19 @@ def solution_initiatives(solution):
 def where(solution):
     """Counts by commune size class and the communes that have it, most initiatives first.
 
-    One grouped query from the solution's links (an index range), by commune and its size
-    class: the size classes add up from the communes."""
-    rows = (
-        SolutionLink.objects.filter(solution=solution, initiative__status=Status.PUBLISHED)
-        .values_list("initiative__commune_id", "initiative__commune__size_class")
-        .annotate(n=Count("initiative_id"))
-        .order_by()
-    )
-    communes, by_size = {}, {}
-    for commune_id, size_class, n in rows:
-        communes[commune_id] = n
-        by_size[size_class] = by_size.get(size_class, 0) + n
+    Read from the tallies (``FacetTally``, solution models per territory): the communes'
+    rows of this solution, through the index by facet value, and their size classes."""
+    rows = FacetTally.objects.filter(facet="solution", value=str(solution.pk), n__gt=0)
+    communes = Territory.objects.communes().filter(pk__in=rows.values("territory_id"))
+    sizes = dict(communes.values_list("pk", "size_class"))
+    tallied = {pk: n for pk, n in rows.values_list("territory_id", "n") if pk in sizes}
+    by_size = {}
+    for pk, n in tallied.items():
+        by_size[sizes[pk]] = by_size.get(sizes[pk], 0) + n
     return {
-        "count": sum(communes.values()),
+        "count": sum(tallied.values()),
         "by_size": [(label, by_size.get(value, 0)) for value, label in SizeClass.choices],
-        "communes": sorted(communes.items(), key=lambda item: (-item[1], item[0])),
+        "communes": sorted(tallied.items(), key=lambda item: (-item[1], item[0])),
     }
 
 

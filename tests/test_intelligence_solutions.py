@@ -113,3 +113,27 @@ def test_without_weasyprint_the_pdf_answers_503_and_points_to_the_printable_page
     response = client.get(f"/territories/{town.slug}/profile.pdf")
     assert response.status_code == 503
     assert "imprimez la page du profil" in response.content.decode()
+
+
+def test_where_a_solution_exists_is_read_from_the_tallies(catalogue):
+    """Counts by commune and size class of its published initiatives, without grouping them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from initiatives.models import Status
+    from intelligence.solutions import where
+    from territories.models import SizeClass
+
+    garage = Solution.objects.get(slug="garage-solidaire")
+    town = CommuneFactory(population=5_000, size_class="small_town")
+    city = CommuneFactory(population=60_000, size_class="medium_city")
+    for commune in (town, town, city):
+        InitiativeFactory(commune=commune).solutions.add(garage)
+    InitiativeFactory(commune=city, status=Status.PENDING).solutions.add(garage)  # not public
+    with CaptureQueriesContext(connection) as context:
+        found = where(garage)
+    assert found["count"] == 3
+    assert found["communes"] == [(town.pk, 2), (city.pk, 1)]
+    assert dict(found["by_size"])[SizeClass.SMALL_TOWN.label] == 2
+    assert dict(found["by_size"])[SizeClass.MEDIUM_CITY.label] == 1
+    assert not [q for q in context.captured_queries if "GROUP BY" in q["sql"].upper()]

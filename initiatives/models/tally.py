@@ -54,6 +54,10 @@ class FacetTally(models.Model):
             models.Index(
                 fields=["territory_id", "facet", "value"], include=["n"], name="facet_tally_n"
             ),
+            # Where a value is: the territories that have a solution model (its page).
+            models.Index(
+                fields=["facet", "value"], include=["territory_id", "n"], name="facet_tally_where"
+            ),
         ]
 
     def __str__(self):
