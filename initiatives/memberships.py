@@ -20,6 +20,9 @@ from django.apps import apps
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
+from .models.tally import by_facet
+from .tallies import TRANSITIONS
+
 # Many-to-many field → the array column that copies it.
 ARRAYS = {"themes": "theme_ids", "practices": "practice_ids", "levers": "lever_ids"}
 # Facet → what it counts in the copy: an array of ids, or a column.
@@ -82,12 +85,9 @@ def facet_counts(queryset, facets):
         f"CROSS JOIN LATERAL ({' UNION ALL '.join(pairs)}) x(facet, value) "
         "GROUP BY x.facet, x.value"
     )
-    result = {facet: {} for facet in facets}
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(query, params)
-        for facet, value, n in cursor.fetchall():
-            result[facet][int(value) if value.isdigit() else value] = n
-    return result
+        return by_facet(cursor.fetchall(), facets)
 
 
 # -- PostgreSQL: the triggers (migration 0019) ----------------------------------------------------
@@ -153,13 +153,8 @@ $$""",
         "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
         "FOR EACH STATEMENT EXECUTE FUNCTION ssemap_memberships_size()",
     ]
-    transitions = {
-        "insert": "INSERT ON {t} REFERENCING NEW TABLE AS new_rows",
-        "update": "UPDATE ON {t} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
-        "delete": "DELETE ON {t} REFERENCING OLD TABLE AS old_rows",
-    }
     for table, _, _ in _links():
-        for operation, transition in transitions.items():
+        for operation, transition in TRANSITIONS.items():
             name = f"ssemap_memberships_{operation}"
             statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
             statements.append(

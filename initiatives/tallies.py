@@ -19,8 +19,6 @@ by ``initiatives/triggers.py``.
 from django.apps import apps
 from django.db import connection as default_connection
 
-from .models import Initiative
-
 TABLE = "initiatives_facettally"
 TERRITORY_COLUMNS = ("region_id", "department_id", "epci_id", "commune_id")
 # Facet name → the many-to-many field whose link table it counts.
@@ -42,7 +40,7 @@ def _links(tables=None):
     apps' among them when their table is in ``tables`` (all of them without ``tables``), so
     that a migration that runs before theirs writes no SQL naming a table yet to come."""
     for facet, name in LINK_FACETS.items():
-        field = Initiative._meta.get_field(name)
+        field = apps.get_model("initiatives", "Initiative")._meta.get_field(name)
         through = field.remote_field.through._meta
         target = through.get_field(field.m2m_reverse_field_name()).column
         yield facet, through.db_table, target
@@ -257,6 +255,13 @@ def add_cells(rows, sign):
 
 # -- PostgreSQL: statement triggers ---------------------------------------------------------------
 
+# A statement trigger's event on table ``t``, with the transition tables its SQL reads.
+TRANSITIONS = {
+    "insert": "INSERT ON {t} REFERENCING NEW TABLE AS new_rows",
+    "update": "UPDATE ON {t} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    "delete": "DELETE ON {t} REFERENCING OLD TABLE AS old_rows",
+}
+
 
 def _changed(rows, others, counted=("status", "low_tech", "legal_form_id", *TERRITORY_COLUMNS)):
     """The rows of ``rows`` whose ``counted`` columns differ in ``others`` (or that have no
@@ -318,13 +323,8 @@ END
 $$"""
         )
         watched.append((table, function))
-    transitions = {
-        "insert": "INSERT ON {t} REFERENCING NEW TABLE AS new_rows",
-        "update": "UPDATE ON {t} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
-        "delete": "DELETE ON {t} REFERENCING OLD TABLE AS old_rows",
-    }
     for table, function in watched:
-        for operation, transition in transitions.items():
+        for operation, transition in TRANSITIONS.items():
             name = f"ssemap_tally_{operation}"
             statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
             statements.append(
@@ -332,6 +332,18 @@ $$"""
                 f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
             )
     return statements
+
+
+def create_triggers(schema_editor, recount=()):
+    """A migration's step on PostgreSQL: the functions and triggers for the tables the
+    database has, then a recount of the ``recount`` parts of ``rebuild``. (SQLite's come after
+    migrate: initiatives/triggers.py.)"""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for statement in postgresql_statements(schema_editor.connection):
+        schema_editor.execute(statement)
+    if recount:
+        rebuild(schema_editor.connection, parts=recount)
 
 
 def postgresql_drop_statements(connection):

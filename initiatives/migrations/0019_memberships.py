@@ -13,9 +13,9 @@ from django.db import migrations, models
 def forwards(apps, schema_editor):
     from initiatives import memberships, tallies
 
+    tallies.create_triggers(schema_editor)
     if schema_editor.connection.vendor == "postgresql":
-        statements = tallies.postgresql_statements(schema_editor.connection)
-        for statement in statements + memberships.postgresql_statements():
+        for statement in memberships.postgresql_statements():
             schema_editor.execute(statement)
         memberships.refresh(schema_editor.connection)
 

@@ -6,19 +6,14 @@ from django.db import migrations, models
 def forwards(apps, schema_editor):
     from initiatives import tallies
 
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in tallies.postgresql_statements(schema_editor.connection):
-            schema_editor.execute(statement)
-        tallies.rebuild(schema_editor.connection, parts=["pairs"])
+    tallies.create_triggers(schema_editor, recount=["pairs"])
 
 
 def without_pairs(apps, schema_editor):
     """Migrating back: once the table is gone, the trigger that wrote to it is replaced."""
     from initiatives import tallies
 
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in tallies.postgresql_statements(schema_editor.connection):
-            schema_editor.execute(statement)
+    tallies.create_triggers(schema_editor)
 
 
 class Migration(migrations.Migration):

@@ -6,6 +6,15 @@ from django.utils.translation import gettext_lazy as _
 EVERYWHERE = 0  # the territory_id of the counts over all of France
 
 
+def by_facet(rows, facets):
+    """``{facet: {value: n}}`` of ``(facet, value, n)`` rows, every facet of ``facets`` there:
+    identifiers as ints (themes, levers, legal forms, communes…), codes as text."""
+    result = {facet: {} for facet in facets}
+    for facet, value, n in rows:
+        result[facet][int(value) if value.isdigit() else value] = n
+    return result
+
+
 class FacetTallyQuerySet(models.QuerySet):
     def counts(self, territory_id, facets):
         """``{facet: {value: n}}`` in ``territory_id`` (``EVERYWHERE`` for all), one query.
@@ -13,13 +22,8 @@ class FacetTallyQuerySet(models.QuerySet):
         Identifiers come back as ints (themes, levers, legal forms, communes…), size classes
         as their codes; a value nobody has any more (n = 0) is left out.
         """
-        result = {facet: {} for facet in facets}
-        rows = self.filter(territory_id=territory_id, facet__in=facets, n__gt=0).values_list(
-            "facet", "value", "n"
-        )
-        for facet, value, n in rows:
-            result[facet][int(value) if value.isdigit() else value] = n
-        return result
+        rows = self.filter(territory_id=territory_id, facet__in=facets, n__gt=0)
+        return by_facet(rows.values_list("facet", "value", "n"), facets)
 
     def distinct_values(self, territory_id, facet):
         """How many values of ``facet`` have initiatives (communes, departments…)."""
@@ -68,13 +72,8 @@ class PairTallyQuerySet(models.QuerySet):
     def counts(self, territory_id, given, facets):
         """``{facet: {value: n}}`` among the initiatives of ``territory_id`` that have
         ``given`` (``"theme:12"``, ``"size_class:rural"``, ``"low_tech:"``), one query."""
-        result = {facet: {} for facet in facets}
-        rows = self.filter(
-            territory_id=territory_id, given=given, facet__in=facets, n__gt=0
-        ).values_list("facet", "value", "n")
-        for facet, value, n in rows:
-            result[facet][int(value) if value.isdigit() else value] = n
-        return result
+        rows = self.filter(territory_id=territory_id, given=given, facet__in=facets, n__gt=0)
+        return by_facet(rows.values_list("facet", "value", "n"), facets)
 
 
 class PairTally(models.Model):

@@ -11,10 +11,7 @@ from django.db import migrations
 def forwards(apps, schema_editor):
     from initiatives import tallies
 
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in tallies.postgresql_statements(schema_editor.connection):
-            schema_editor.execute(statement)
-        tallies.rebuild(schema_editor.connection, parts=["facets"])
+    tallies.create_triggers(schema_editor, recount=["facets"])
 
 
 class Migration(migrations.Migration):
