@@ -28,7 +28,7 @@ for count in "${@:-10000 100000}"; do
         DATABASE_URL=$url $PYTHON manage.py migrate --no-input -v0
         DATABASE_URL=$url $PYTHON manage.py load_territories
         DATABASE_URL=$url $PYTHON manage.py load_reference
-        DATABASE_URL=$url $PYTHON manage.py load_demo --samples "$n"
+        DATABASE_URL=$url $PYTHON manage.py load_demo --samples "$n" --bulk
         DATABASE_URL=$url $PYTHON manage.py load_solutions
         # Fresh statistics and visibility map: index-only scans as in a settled production base.
         psql -q "$url" -c "VACUUM ANALYZE"

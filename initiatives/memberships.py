@@ -178,6 +178,27 @@ def postgresql_drop_statements():
 
 
 def refresh(connection):
-    """Copy every initiative's memberships again (after the triggers are created)."""
+    """Copy every initiative's memberships again, in one set-based statement that writes only
+    the rows whose copy differs: after the triggers are created (migration 0019), or after a
+    load that ran without them (``bulk.triggers_off``), where a row-by-row touch of a million
+    initiatives would rewrite every one of them."""
+    aggregates, columns, joins = [], [], []
+    for number, (table, array, target) in enumerate(_links()):
+        aggregates.append(
+            f"l{number} AS (SELECT initiative_id, array_agg({target} ORDER BY {target})::integer[] AS ids "
+            f"FROM {table} GROUP BY initiative_id)"
+        )
+        columns.append((array, f"COALESCE(l{number}.ids, '{{}}')"))
+        joins.append(f"LEFT JOIN l{number} ON l{number}.initiative_id = x.id")
+    columns.append(("size_class", "COALESCE(c.size_class, '')"))
+    joins.append(f"LEFT JOIN {COMMUNES} c ON c.id = x.commune_id")
+    names = ", ".join(name for name, _ in columns)
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {TABLE} SET size_class = size_class")
+        cursor.execute(
+            f"WITH {', '.join(aggregates)} "
+            f"UPDATE {TABLE} i SET {', '.join(f'{name} = w.{name}' for name, _ in columns)} "
+            f"FROM (SELECT x.id, {', '.join(f'{value} AS {name}' for name, value in columns)} "
+            f"FROM {TABLE} x {' '.join(joins)}) w "
+            f"WHERE w.id = i.id AND (i.{names.replace(', ', ', i.')}) "
+            f"IS DISTINCT FROM (w.{names.replace(', ', ', w.')})"
+        )

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from initiatives.bulk import triggers_off
 from initiatives.demo import generate_samples, load_seed_initiatives
 from initiatives.models import Initiative
 
@@ -18,13 +19,25 @@ class Command(BaseCommand):
             help="How many sample initiatives the directory should hold (default 500).",
         )
         parser.add_argument("--seed", type=int, default=2026, help="Random seed for samples.")
+        parser.add_argument(
+            "--bulk",
+            action="store_true",
+            help=(
+                "PostgreSQL: load the samples with the tallies' triggers off, then recount "
+                "once (much faster for 100,000 rows and more; locks the tables meanwhile)."
+            ),
+        )
 
-    def handle(self, *args, samples, seed, **options):
+    def handle(self, *args, samples, seed, bulk, **options):
         created = load_seed_initiatives()
         self.stdout.write(f"Real initiatives from the seeds: {created} created, others updated.")
         missing = samples - Initiative.objects.samples().count()
         if missing > 0:
-            generate_samples(missing, seed=seed)
+            if bulk:
+                with triggers_off():
+                    generate_samples(missing, seed=seed, batch_size=5000)
+            else:
+                generate_samples(missing, seed=seed)
             self.stdout.write(f"Generated {missing} sample initiatives.")
         else:
             self.stdout.write("Sample initiatives already present.")

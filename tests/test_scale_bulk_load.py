@@ -1,0 +1,94 @@
+"""A load of many initiatives with the triggers off (``load_demo --bulk``, which
+bench/build_db.sh uses for the 1M database) ends exactly where the same load with the triggers
+on ends: the same memberships' copy, the same facet, pair and cell tallies; and the triggers
+are on again afterwards, even when the load fails.
+"""
+
+import pytest
+from django.db import connection
+
+from initiatives.bulk import triggers_off
+from initiatives.models import CellTally, FacetTally, Initiative, PairTally, Theme
+from initiatives.models.memberships import Memberships
+from initiatives.models.tally import EVERYWHERE
+from tests.scale_world import add_samples
+
+pytestmark = pytest.mark.django_db
+
+
+def derived():
+    """Everything the triggers keep, keyed so that two loads of the same samples compare
+    (the ids differ between them: the copy is keyed by slug, the cells' sum of ids left out)."""
+    return {
+        "copies": {
+            row[0]: row[1:] for row in Initiative.objects.values_list("slug", *Memberships.FIELDS)
+        },
+        "facets": set(
+            FacetTally.objects.filter(n__gt=0).values_list("territory_id", "facet", "value", "n")
+        ),
+        "pairs": set(
+            PairTally.objects.filter(n__gt=0).values_list(
+                "territory_id", "given", "facet", "value", "n"
+            )
+        ),
+        "cells": {
+            (level, x, y, n, round(lat, 6), round(lon, 6), w, s, e, north)
+            for level, x, y, n, lat, lon, w, s, e, north in CellTally.objects.filter(
+                n__gt=0
+            ).values_list(
+                "level",
+                "cell_x",
+                "cell_y",
+                "n",
+                "sum_lat",
+                "sum_lon",
+                "west",
+                "south",
+                "east",
+                "north",
+            )
+        },
+    }
+
+
+def test_a_load_without_the_triggers_ends_as_the_same_load_with_them(communes):
+    add_samples(600, seed=7)
+    with_triggers = derived()
+    assert with_triggers["facets"]  # the load did count something
+    if connection.vendor == "postgresql":
+        assert with_triggers["pairs"] and with_triggers["cells"]
+        assert all(copy[0] is not None for copy in with_triggers["copies"].values())
+
+    Initiative.objects.all().delete()
+    assert not derived()["facets"]
+    with triggers_off():
+        add_samples(600, seed=7)
+        if connection.vendor == "postgresql":
+            # A loader that writes no copy (generate_samples writes one): the recount does.
+            Initiative.objects.update(theme_ids=None, practice_ids=None, size_class="")
+    assert derived() == with_triggers
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps its triggers")
+def test_the_triggers_are_on_again_after_the_load_and_after_a_failed_one(communes):
+    def counted():
+        total = FacetTally.objects.filter(territory_id=EVERYWHERE, facet="total")
+        return total.values_list("n", flat=True).first() or 0
+
+    with triggers_off():
+        add_samples(50)
+        assert counted() == 0  # nothing counted while loading: the recount comes at the end
+    assert counted() == 50
+
+    with pytest.raises(RuntimeError), triggers_off():
+        add_samples(50, seed=2)
+        raise RuntimeError("the load fails half-way")
+    assert Initiative.objects.count() == 50  # rolled back, as a whole
+
+    add_samples(10, seed=3)  # an ordinary write, after both
+    assert counted() == 60
+    relinked = Initiative.objects.filter(theme_ids__isnull=False).first()
+    theme = Theme.objects.exclude(pk__in=relinked.theme_ids).first()
+    relinked.themes.add(theme)  # the memberships' trigger copies a new link again
+    relinked.refresh_from_db()
+    assert theme.pk in relinked.theme_ids
