@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from territories.models import Outline, Territory
 from territories.outlines import random_point
 
+from . import bulk
 from .models import (
     ActionLever,
     CollaborativePractice,
@@ -411,13 +412,13 @@ def generate_samples(count, seed=None, status=Status.PUBLISHED, batch_size=2000)
             row.set_grid_position()  # save() is bypassed; the map's clusters need it
             if connection.vendor == "postgresql":
                 # The memberships' copy as its trigger would write it: a load without the
-                # triggers (bulk.triggers_off) then need not rewrite every row.
+                # triggers (bulk.loading) then need not rewrite every row.
                 row.theme_ids, row.practice_ids, row.lever_ids = (
                     sorted(link[i]) for i in (0, 1, 3)
                 )
                 row.size_class = by_pk[row.commune_id]
         with transaction.atomic():
-            saved = Initiative.objects.bulk_create(rows)
+            saved = bulk.insert(Initiative, rows)
             if saved and saved[0].pk is None:  # backends that don't return ids
                 by_slug = dict(
                     Initiative.objects.filter(slug__in=[r.slug for r in rows]).values_list(
@@ -480,11 +481,12 @@ def _bulk_link(initiatives, links):
     }
     for field_name, (column, index) in m2m.items():
         through = getattr(Initiative, field_name).through
-        through.objects.bulk_create(
+        bulk.insert_values(
+            through,
+            ("initiative_id", column),
             [
-                through(initiative_id=initiative.pk, **{column: target})
+                (initiative.pk, target)
                 for initiative, link in zip(initiatives, links, strict=True)
                 for target in link[index]
             ],
-            batch_size=5000,
         )

@@ -180,7 +180,7 @@ def postgresql_drop_statements():
 def refresh(connection):
     """Copy every initiative's memberships again, in one set-based statement that writes only
     the rows whose copy differs: after the triggers are created (migration 0019), or after a
-    load that ran without them (``bulk.triggers_off``), where a row-by-row touch of a million
+    load that ran without them (``bulk.loading``), where a row-by-row touch of a million
     initiatives would rewrite every one of them."""
     aggregates, columns, joins = [], [], []
     for number, (table, array, target) in enumerate(_links()):

@@ -7,7 +7,7 @@ are on again afterwards, even when the load fails.
 import pytest
 from django.db import connection
 
-from initiatives.bulk import triggers_off
+from initiatives.bulk import loading
 from initiatives.models import CellTally, FacetTally, Initiative, PairTally, Theme
 from initiatives.models.memberships import Memberships
 from initiatives.models.tally import EVERYWHERE
@@ -61,7 +61,7 @@ def test_a_load_without_the_triggers_ends_as_the_same_load_with_them(communes):
 
     Initiative.objects.all().delete()
     assert not derived()["facets"]
-    with triggers_off():
+    with loading():
         add_samples(600, seed=7)
         if connection.vendor == "postgresql":
             # A loader that writes no copy (generate_samples writes one): the recount does.
@@ -75,12 +75,12 @@ def test_the_triggers_are_on_again_after_the_load_and_after_a_failed_one(commune
         total = FacetTally.objects.filter(territory_id=EVERYWHERE, facet="total")
         return total.values_list("n", flat=True).first() or 0
 
-    with triggers_off():
+    with loading():
         add_samples(50)
         assert counted() == 0  # nothing counted while loading: the recount comes at the end
     assert counted() == 50
 
-    with pytest.raises(RuntimeError), triggers_off():
+    with pytest.raises(RuntimeError), loading():
         add_samples(50, seed=2)
         raise RuntimeError("the load fails half-way")
     assert Initiative.objects.count() == 50  # rolled back, as a whole

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from initiatives.bulk import triggers_off
+from initiatives.bulk import loading
 from initiatives.demo import generate_samples, load_seed_initiatives
 from initiatives.models import Initiative
 
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         missing = samples - Initiative.objects.samples().count()
         if missing > 0:
             if bulk:
-                with triggers_off():
+                with loading():
                     generate_samples(missing, seed=seed, batch_size=5000)
             else:
                 generate_samples(missing, seed=seed)
