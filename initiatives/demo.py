@@ -331,6 +331,13 @@ def generate_samples(count, seed=None, status=Status.PUBLISHED, batch_size=2000)
     Uses bulk inserts so that 100,000 rows take about a minute; ``save()`` is bypassed,
     so the fields it derives (slug, commune containers) are set here.
     """
+    for rows, links in sample_batches(count, seed, status, batch_size):
+        insert_samples(rows, links)
+    return count
+
+
+def sample_batches(count, seed=None, status=Status.PUBLISHED, batch_size=2000):
+    """The samples of ``generate_samples``, unsaved, in batches of ``(rows, links)``."""
     rng = random.Random(seed)
     communes = list(
         Territory.objects.communes()
@@ -417,19 +424,15 @@ def generate_samples(count, seed=None, status=Status.PUBLISHED, batch_size=2000)
                     sorted(link[i]) for i in (0, 1, 3)
                 )
                 row.size_class = by_pk[row.commune_id]
-        with transaction.atomic():
-            saved = bulk.insert(Initiative, rows)
-            if saved and saved[0].pk is None:  # backends that don't return ids
-                by_slug = dict(
-                    Initiative.objects.filter(slug__in=[r.slug for r in rows]).values_list(
-                        "slug", "pk"
-                    )
-                )
-                for row in saved:
-                    row.pk = by_slug[row.slug]
-            _bulk_link(saved, links)
+        yield rows, links
         created += size
-    return created
+
+
+def insert_samples(rows, links):
+    """Insert a batch of ``sample_batches`` with its links."""
+    with transaction.atomic():
+        # Both paths give the rows their ids (SQLite ≥ 3.35 returns them).
+        _bulk_link(bulk.insert(Initiative, rows), links)
 
 
 class SamplePlaces:

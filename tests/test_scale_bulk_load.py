@@ -1,13 +1,15 @@
 """A load of many initiatives with the triggers off (``load_demo --bulk``, which
 bench/build_db.sh uses for the 1M database) ends exactly where the same load with the triggers
 on ends: the same memberships' copy, the same facet, pair and cell tallies; and the triggers
-are on again afterwards, even when the load fails.
+are on again afterwards, even when the load fails. Built in one thread and written in another,
+it commits everything or nothing.
 """
 
 import pytest
 from django.db import connection
 
-from initiatives.bulk import loading
+from initiatives.bulk import loading, pipelined
+from initiatives.demo import generate_samples, insert_samples, sample_batches
 from initiatives.models import CellTally, FacetTally, Initiative, PairTally, Theme
 from initiatives.models.memberships import Memberships
 from initiatives.models.tally import EVERYWHERE
@@ -92,3 +94,29 @@ def test_the_triggers_are_on_again_after_the_load_and_after_a_failed_one(commune
     relinked.themes.add(theme)  # the memberships' trigger copies a new link again
     relinked.refresh_from_db()
     assert theme.pk in relinked.theme_ids
+
+
+@pytest.mark.django_db(transaction=True)  # the writing thread has its own connection
+def test_a_load_written_by_a_second_thread_commits_everything_or_nothing(communes):
+    pipelined(sample_batches(300, seed=7, batch_size=100), insert_samples)
+    loaded = derived()
+    assert len(loaded["copies"]) == 300
+
+    Initiative.objects.all().delete()
+    generate_samples(300, seed=7, batch_size=100)  # the same, one after the other, triggers on
+    assert derived() == loaded
+
+    def builds_then_fails():
+        yield from sample_batches(100, seed=8, batch_size=50)
+        raise ValueError("a batch cannot be built")
+
+    with pytest.raises(ValueError):
+        pipelined(builds_then_fails(), insert_samples)
+
+    def fails_to_write(rows, links):
+        insert_samples(rows, links)
+        raise ValueError("a batch cannot be written")
+
+    with pytest.raises(ValueError):
+        pipelined(sample_batches(100, seed=9, batch_size=50), fails_to_write)
+    assert derived() == loaded  # neither left a row, nor a count

@@ -1,7 +1,12 @@
 from django.core.management.base import BaseCommand
 
-from initiatives.bulk import loading
-from initiatives.demo import generate_samples, load_seed_initiatives
+from initiatives.bulk import pipelined
+from initiatives.demo import (
+    generate_samples,
+    insert_samples,
+    load_seed_initiatives,
+    sample_batches,
+)
 from initiatives.models import Initiative
 
 
@@ -34,8 +39,7 @@ class Command(BaseCommand):
         missing = samples - Initiative.objects.samples().count()
         if missing > 0:
             if bulk:
-                with loading():
-                    generate_samples(missing, seed=seed, batch_size=5000)
+                pipelined(sample_batches(missing, seed=seed, batch_size=5000), insert_samples)
             else:
                 generate_samples(missing, seed=seed)
             self.stdout.write(f"Generated {missing} sample initiatives.")
