@@ -22,14 +22,15 @@ from django.db import transaction
 
 from . import memberships, tallies
 
-# The triggers suspended: those that keep a derived copy, not the search vector (a BEFORE
-# trigger on the row itself, as cheap in bulk) nor the public version (one per statement).
-SUSPENDED = ("ssemap\\_tally\\_%", "ssemap\\_memberships%")
+# The triggers suspended: those that keep a derived copy, and those that bump the cache
+# versions of the places written (per statement, each computing the scopes of its rows: once
+# at the end instead). Not the search vector: a BEFORE trigger on the row itself.
+SUSPENDED = ("ssemap\\_tally\\_%", "ssemap\\_memberships%", "ssemap\\_public\\_version%")
 
 
 @contextmanager
 def loading(connection=default_connection):
-    """A bulk load of initiatives: their derived copies' triggers off and their secondary
+    """A bulk load of new initiatives: their derived copies' triggers off and their secondary
     indexes dropped meanwhile (each index built once at the end, sorted, rather than grown
     row by row: a quarter of a 1M load), then the copies and tallies recounted set-based."""
     if connection.vendor != "postgresql":
@@ -39,10 +40,13 @@ def loading(connection=default_connection):
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute(
             "SELECT tgrelid::regclass::text, tgname FROM pg_trigger "
-            "WHERE NOT tgisinternal AND (tgname LIKE %s OR tgname LIKE %s) ORDER BY 1, 2",
+            "WHERE NOT tgisinternal AND (tgname LIKE %s OR tgname LIKE %s OR tgname LIKE %s) "
+            "AND tgrelid::regclass::text LIKE 'initiatives\\_initiative%%' ORDER BY 1, 2",
             SUSPENDED,
         )
         triggers = cursor.fetchall()
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {memberships.TABLE}")
+        (before,) = cursor.fetchone()  # the rows loaded come after: ids from the sequence
         # Not the unique ones (the primary key, the slug): they are constraints.
         cursor.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
@@ -66,6 +70,12 @@ def loading(connection=default_connection):
             cursor.execute(definition)
         memberships.refresh(connection)
         tallies.rebuild(connection)
+        # The cache versions of every place the new rows are in, once.
+        cursor.execute(
+            "SELECT ssemap_bump_scopes(ARRAY(SELECT DISTINCT s FROM "
+            f"{memberships.TABLE} i, unnest(ssemap_initiative_scopes(i)) s WHERE i.id > %s))",
+            [before],
+        )
         for table, name in triggers:
             cursor.execute(f'ALTER TABLE {table} ENABLE TRIGGER "{name}"')
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys, as before

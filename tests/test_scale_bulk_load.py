@@ -8,6 +8,7 @@ it commits everything or nothing.
 import pytest
 from django.db import connection
 
+from initiatives import caching
 from initiatives.bulk import loading, pipelined
 from initiatives.demo import generate_samples, insert_samples, sample_batches
 from initiatives.models import CellTally, FacetTally, Initiative, PairTally, Theme
@@ -81,6 +82,14 @@ def test_the_triggers_are_on_again_after_the_load_and_after_a_failed_one(commune
         add_samples(50)
         assert counted() == 0  # nothing counted while loading: the recount comes at the end
     assert counted() == 50
+
+    region = Initiative.objects.first().region_id
+    before = caching.scoped_version([f"t:{region}"]), caching.data_version()
+    with loading():
+        add_samples(50, seed=4)
+    after = caching.scoped_version([f"t:{region}"]), caching.data_version()
+    assert after[0] != before[0] and after[1] != before[1]  # its cached answers are stale now
+    Initiative.objects.filter(pk__in=Initiative.objects.order_by("-pk")[:50]).delete()
 
     with pytest.raises(RuntimeError), loading():
         add_samples(50, seed=2)
