@@ -22,6 +22,7 @@ from django.urls import reverse
 from . import caching, memberships
 from .geo import GRID_ZOOM, grid_range, world_x, world_y
 from .models import CellTally, Initiative
+from .tallies import CELL_LEVELS
 
 COORDINATE_DECIMALS = 5  # about one metre
 MAX_POINTS = 400
@@ -102,19 +103,28 @@ def map_feature_collection(
         return _collection([_point(row, url_template) for row in rows], len(rows), False)
 
     level = cluster_level(zoom, bbox)
+    tallied = (
+        everything
+        and unbounded is not None
+        and level <= CELL_LEVELS
+        and memberships.stored(unbounded)
+    )
     if unbounded is not None and level <= WHOLE_GRID_MAX_LEVEL:
-        tallied = everything and memberships.stored(unbounded)
         cells, singles = caching.cached(
             "cells",
             [level, _query_key(unbounded)],
             lambda: _tallied_cells(level) if tallied else _cells(unbounded, level),
             scopes=scopes,
         )
-        if bbox is not None:
-            cells = [cell for cell in cells if bbox.contains(cell["mean_lon"], cell["mean_lat"])]
-            singles = [row for row in singles if bbox.contains(row[4], row[3])]
+    elif tallied:
+        # A city's unfiltered map (zoom 10–11): the cells it overlaps, from the tallies. Its
+        # clusters are then whole cells, as at the coarse levels, cut to the area the same way.
+        cells, singles = _tallied_cells(level, bbox)
     else:
         cells, singles = _cells(queryset, level, bbox)
+    if (tallied or level <= WHOLE_GRID_MAX_LEVEL) and unbounded is not None and bbox is not None:
+        cells = [cell for cell in cells if bbox.contains(cell["mean_lon"], cell["mean_lat"])]
+        singles = [row for row in singles if bbox.contains(row[4], row[3])]
     cells = merge_close(cells, max(level - 2, 0) if zoom is None else zoom)
     features = [_cluster(cell) for cell in cells]
     features.extend(_point(row, url_template) for row in singles)
@@ -201,10 +211,18 @@ def _cells(queryset, level, bbox=None):
     return cells, singles
 
 
-def _tallied_cells(level):
-    """What ``_cells`` gives for all the published initiatives, read from the cell tallies."""
+def _tallied_cells(level, bbox=None):
+    """What ``_cells`` gives for all the published initiatives, read from the cell tallies;
+    with ``bbox``, only the cells it overlaps (whole: cut them with their means)."""
     cells, single_ids = [], []
-    rows = CellTally.objects.filter(level=level, n__gt=0).values()
+    rows = CellTally.objects.filter(level=level, n__gt=0)
+    if bbox is not None:
+        shift = GRID_ZOOM - level
+        (x0, x1), (y0, y1) = grid_range(*bbox)
+        rows = rows.filter(
+            cell_x__range=(x0 >> shift, x1 >> shift), cell_y__range=(y0 >> shift, y1 >> shift)
+        )
+    rows = rows.values()
     for row in rows:
         if row["n"] == 1:
             single_ids.append(row["sum_id"])  # the sum of one id

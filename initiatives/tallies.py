@@ -222,7 +222,10 @@ def add_pairs(rows, sign):
 # -- PostgreSQL: map cell tallies ---------------------------------------------------------------
 
 CELLS = "initiatives_celltally"
-CELL_LEVELS = 11  # mapdata.WHOLE_GRID_MAX_LEVEL: the coarse grids, shared by every area
+# The coarse grids shared by every area (up to mapdata.WHOLE_GRID_MAX_LEVEL, 11), and two
+# more for a city's unfiltered map (zoom 10 and 11): at a million initiatives, grouping a
+# metropolis's entries took 300 ms; their cells are a few hundred tally rows.
+CELL_LEVELS = 13
 CELL_COLUMNS = ("status", "tile_x", "tile_y", "latitude", "longitude")
 
 

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from initiatives import mapdata, tallies
+from initiatives.geo import BBox
 from initiatives.models import Initiative, Status
 from tests.factories import CommuneFactory, InitiativeFactory, PendingInitiativeFactory
 
@@ -22,7 +23,7 @@ pytestmark = [
         connection.vendor != "postgresql", reason="SQLite keeps no cell tallies: it groups"
     ),
 ]
-LEVELS = (0, 3, 7, 9, 11)
+LEVELS = (0, 3, 7, 9, 11, 12, 13)
 
 
 def grid(cells_and_singles):
@@ -103,3 +104,25 @@ def test_the_map_of_france_reads_the_cell_tallies(client, places, monkeypatch):
     # A filter: the grid is grouped from the initiatives (through the covering index).
     filtered = client.get("/api/initiatives.geojson?zoom=5&bbox=-6,41,10,51.5&low_tech=1")
     assert filtered.status_code == 200
+
+
+def test_a_city_map_reads_the_cells_it_overlaps_and_cuts_them_as_the_coarse_levels(
+    client, places, monkeypatch
+):
+    monkeypatch.setattr(mapdata, "MAX_POINTS", 3)
+    box = "4.6,45.5,5.1,46.0"  # Lyon's rows, zoom 10: grid level 12
+    assert mapdata.cluster_level(10, BBox(4.6, 45.5, 5.1, 46.0)) == 12
+    with CaptureQueriesContext(connection) as context:
+        collection = json.loads(client.get(f"/api/initiatives.geojson?zoom=10&bbox={box}").content)
+    sqls = [q["sql"] for q in context.captured_queries]
+    assert any("initiatives_celltally" in sql for sql in sqls)
+    assert not [sql for sql in sqls if "GROUP BY" in sql.upper()]
+    assert collection["clustered"] is True
+    assert collection["total"] == 6  # Lyon's six, none of Brest's
+
+    # What the whole grid, grouped from the initiatives, gives once cut to the area.
+    area = BBox(4.6, 45.5, 5.1, 46.0)
+    cells, singles = mapdata._cells(Initiative.objects.published(), 12)
+    inside = [c for c in cells if area.contains(c["mean_lon"], c["mean_lat"])]
+    inside_singles = [row for row in singles if area.contains(row[4], row[3])]
+    assert collection["total"] == sum(c["count"] for c in inside) + len(inside_singles)
