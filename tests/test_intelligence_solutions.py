@@ -37,6 +37,8 @@ def test_demo_samples_are_linked_by_name_and_marked_generated(catalogue):
     link = SolutionLink.objects.get(initiative=sample)
     assert (link.solution.slug, link.generated) == ("recyclerie", True)
     assert not SolutionLink.objects.filter(initiative=real).exists()
+    call_command("load_solutions", verbosity=0)  # again: nothing twice
+    assert SolutionLink.objects.filter(initiative=sample).count() == 1
 
 
 def test_the_directory_filters_by_solution(client, catalogue):
