@@ -39,3 +39,23 @@ def test_nearby_is_the_same_as_sorting_everything_by_distance(communes):
     )[:5]
     got = published.with_public_relations().nearest(origin.latitude, origin.longitude, 5)
     assert [i.pk for i in got] == [i.pk for i in expected]
+
+
+def test_in_a_dense_city_nearby_is_still_the_same_as_sorting_everything(communes):
+    crowded = communes[-1]
+    crowded.population = 5_000_000  # samples are drawn by population: most land here
+    crowded.save()
+    add_samples(400)
+    origin = Initiative.objects.published().filter(commune=crowded).last()
+    published = Initiative.objects.published().exclude(pk=origin.pk)
+    k = math.cos(math.radians(origin.latitude))
+    expected = sorted(
+        published,
+        key=lambda i: (
+            (i.latitude - origin.latitude) ** 2 + ((i.longitude - origin.longitude) * k) ** 2,
+            i.pk,
+        ),
+    )[:5]
+    got = published.nearest(origin.latitude, origin.longitude, 5)
+    assert [i.pk for i in got] == [i.pk for i in expected]
+    assert (expected[-1].latitude - origin.latitude) ** 2 < 0.01**2  # found in the first box
