@@ -115,6 +115,7 @@ def map_data(request):
             unbounded=filterset.queryset_without("bbox"),
             scopes=caching.filter_scopes(filterset, without=("bbox",)),
             everything=filterset.tally_territory("bbox") == EVERYWHERE,
+            filtered=filterset.tally_filtered_cells("bbox"),
         )
         body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
         return gzip.compress(body, compresslevel=6)

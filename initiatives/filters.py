@@ -27,6 +27,8 @@ MAX_PAGE = 10_000
 # Parameters that shape a view (which page, in which order, measured from where, how close)
 # but never narrow its results: facet counts, result counts and exports ignore them.
 NOT_FILTERING = ("page", "sort", "near", "zoom")
+# The filters ``FilteredCellTally`` counts the map's cells by (tally_filtered_cells).
+FILTERED_CELL_FILTERS = ("theme", "size_class", "low_tech", "legal_form")
 
 
 class Sort:
@@ -373,6 +375,25 @@ class InitiativeFilterSet(filters.FilterSet):
         if active - {"territory"}:
             return None
         return data["territory"].pk if "territory" in active else EVERYWHERE
+
+    def tally_filtered_cells(self, *without):
+        """The filters the filtered cell tallies answer a map of France with: ``{column of
+        FilteredCellTally: value}`` when only themes, size classes, low-tech and legal forms
+        filter (besides ``without``), on PostgreSQL; else None (no filter: ``CellTally``)."""
+        if not (self.counts_published and memberships.stored(self.queryset)):
+            return None
+        if self.tally_territory(*without, *FILTERED_CELL_FILTERS) != EVERYWHERE:
+            return None
+        given = {name: self.cleaned[name] for name in FILTERED_CELL_FILTERS if self.given(name)}
+        if not given:
+            return None
+        picked = {
+            "theme": lambda themes: ("theme_ids", [theme.pk for theme in themes]),
+            "size_class": lambda codes: ("size_class", list(codes)),
+            "low_tech": lambda value: ("low_tech", True),
+            "legal_form": lambda forms: ("legal_form", [form.pk for form in forms]),
+        }
+        return dict(picked[name](value) for name, value in given.items())
 
     def tally_pair(self, *without):
         """Where the pair tallies hold the counts of the results without ``without``:

@@ -16,13 +16,13 @@ Point features carry only what a marker and its popup need; cluster features are
 
 import math
 
-from django.db.models import Avg, Count, F, Max, Min, OuterRef, Subquery
+from django.db.models import Avg, Count, F, Max, Min, OuterRef, Subquery, Sum
 from django.urls import reverse
 
 from . import caching, memberships
 from .geo import GRID_ZOOM, grid_range, world_x, world_y
-from .models import CellTally, Initiative
-from .tallies import CELL_LEVELS
+from .models import CellTally, FilteredCellTally, Initiative
+from .tallies import CELL_LEVELS, FILTERED_LEVELS
 
 COORDINATE_DECIMALS = 5  # about one metre
 MAX_POINTS = 400
@@ -83,7 +83,7 @@ def scope_margin(zoom=None, bbox=None):
 
 
 def map_feature_collection(
-    queryset, *, zoom=None, bbox=None, unbounded=None, scopes=None, everything=False
+    queryset, *, zoom=None, bbox=None, unbounded=None, scopes=None, everything=False, filtered=None
 ):
     """A GeoJSON FeatureCollection of the initiatives in ``queryset``: points or clusters.
 
@@ -93,7 +93,9 @@ def map_feature_collection(
     ``WHOLE_GRID_MAX_LEVEL``). The collection also says ``total`` (initiatives represented)
     and ``clustered``. ``scopes`` are the parts of the data ``unbounded`` shows (caching).
     ``everything``: ``unbounded`` is all the published initiatives, whose coarse grids the
-    cell tallies hold (PostgreSQL).
+    cell tallies hold (PostgreSQL). ``filtered``: ``unbounded`` is the published initiatives
+    of these filters only (``InitiativeFilterSet.tally_filtered_cells``), whose coarse grids up
+    to ``FILTERED_LEVELS`` the filtered cell tallies hold.
     """
     queryset = queryset.order_by()
     url_template = _detail_url_template()
@@ -109,12 +111,18 @@ def map_feature_collection(
         and level <= CELL_LEVELS
         and memberships.stored(unbounded)
     )
+    from_filtered = filtered and unbounded is not None and level <= FILTERED_LEVELS
     if unbounded is not None and level <= WHOLE_GRID_MAX_LEVEL:
+
+        def grid():
+            if tallied:
+                return _tallied_cells(level)
+            if from_filtered:
+                return _tallied_cells(level, filtered=filtered)
+            return _cells(unbounded, level)
+
         cells, singles = caching.cached(
-            "cells",
-            [level, _query_key(unbounded)],
-            lambda: _tallied_cells(level) if tallied else _cells(unbounded, level),
-            scopes=scopes,
+            "cells", [level, _query_key(unbounded)], grid, scopes=scopes
         )
     elif tallied:
         # A city's unfiltered map (zoom 10–11): the cells it overlaps, from the tallies. Its
@@ -211,18 +219,21 @@ def _cells(queryset, level, bbox=None):
     return cells, singles
 
 
-def _tallied_cells(level, bbox=None):
+def _tallied_cells(level, bbox=None, filtered=None):
     """What ``_cells`` gives for all the published initiatives, read from the cell tallies;
-    with ``bbox``, only the cells it overlaps (whole: cut them with their means)."""
+    with ``bbox``, only the cells it overlaps (whole: cut them with their means); with
+    ``filtered``, for the initiatives of these filters, summing the combinations they match."""
     cells, single_ids = [], []
-    rows = CellTally.objects.filter(level=level, n__gt=0)
+    if filtered:
+        rows = _filtered_rows(level, filtered)
+    else:
+        rows = CellTally.objects.filter(level=level, n__gt=0).values()
     if bbox is not None:
         shift = GRID_ZOOM - level
         (x0, x1), (y0, y1) = grid_range(*bbox)
         rows = rows.filter(
             cell_x__range=(x0 >> shift, x1 >> shift), cell_y__range=(y0 >> shift, y1 >> shift)
         )
-    rows = rows.values()
     for row in rows:
         if row["n"] == 1:
             single_ids.append(row["sum_id"])  # the sum of one id
@@ -239,6 +250,34 @@ def _tallied_cells(level, bbox=None):
         )
     singles = _point_rows(Initiative.objects.filter(pk__in=single_ids)) if single_ids else []
     return cells, singles
+
+
+def _filtered_rows(level, filtered):
+    """The filtered cell tallies' rows of the combinations ``filtered`` matches, summed per
+    cell: themes and legal forms any of those given, as the filters are."""
+    lookups = {
+        "theme_ids": "theme_ids__overlap",
+        "size_class": "size_class__in",
+        "low_tech": "low_tech",
+        "legal_form": "legal_form__in",
+    }
+    rows = FilteredCellTally.objects.filter(
+        level=level, n__gt=0, **{lookups[name]: value for name, value in filtered.items()}
+    )
+    return (
+        rows.values("cell_x", "cell_y")
+        .annotate(
+            n=Sum("n"),
+            sum_lat=Sum("sum_lat"),
+            sum_lon=Sum("sum_lon"),
+            sum_id=Sum("sum_id"),
+            west=Min("west"),
+            south=Min("south"),
+            east=Max("east"),
+            north=Max("north"),
+        )
+        .order_by()
+    )
 
 
 def _collection(features, total, clustered):

@@ -11,7 +11,14 @@ from django.db import connection
 from initiatives import caching
 from initiatives.bulk import loading, pipelined
 from initiatives.demo import generate_samples, insert_samples, sample_batches
-from initiatives.models import CellTally, FacetTally, Initiative, PairTally, Theme
+from initiatives.models import (
+    CellTally,
+    FacetTally,
+    FilteredCellTally,
+    Initiative,
+    PairTally,
+    Theme,
+)
 from initiatives.models.memberships import Memberships
 from initiatives.models.tally import EVERYWHERE
 from tests.scale_world import add_samples
@@ -51,6 +58,28 @@ def derived():
                 "north",
             )
         },
+        "filtered": {
+            (*key, tuple(themes), n, round(lat, 6), round(lon, 6), *box)
+            for *key, themes, n, lat, lon, w, s, e, north in FilteredCellTally.objects.filter(
+                n__gt=0
+            ).values_list(
+                "level",
+                "cell_x",
+                "cell_y",
+                "size_class",
+                "low_tech",
+                "legal_form",
+                "theme_ids",
+                "n",
+                "sum_lat",
+                "sum_lon",
+                "west",
+                "south",
+                "east",
+                "north",
+            )
+            for box in [(w, s, e, north)]
+        },
     }
 
 
@@ -59,7 +88,7 @@ def test_a_load_without_the_triggers_ends_as_the_same_load_with_them(communes):
     with_triggers = derived()
     assert with_triggers["facets"]  # the load did count something
     if connection.vendor == "postgresql":
-        assert with_triggers["pairs"] and with_triggers["cells"]
+        assert with_triggers["pairs"] and with_triggers["cells"] and with_triggers["filtered"]
         assert all(copy[0] is not None for copy in with_triggers["copies"].values())
 
     Initiative.objects.all().delete()

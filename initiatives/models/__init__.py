@@ -17,13 +17,14 @@ from .reference import (
     Theme,
 )
 from .review import Correction, CorrectionStatus, StatusChange
-from .tally import EVERYWHERE, CellTally, FacetTally, PairTally
+from .tally import EVERYWHERE, CellTally, FacetTally, FilteredCellTally, PairTally
 from .version import DataVersion, ScopeVersion
 
 __all__ = [
     "EVERYWHERE",
     "FacetTally",
     "CellTally",
+    "FilteredCellTally",
     "PairTally",
     "CLASSIFICATION_FIELDS",
     "TERRITORY_COLUMN",

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .memberships import IdArray
+
 EVERYWHERE = 0  # the territory_id of the counts over all of France
 
 
@@ -137,3 +139,51 @@ class CellTally(models.Model):
 
     def __str__(self):
         return f"{self.level}/{self.cell_x}/{self.cell_y}: {self.n}"
+
+
+class FilteredCellTally(models.Model):
+    """``CellTally`` once more per combination of the filters a map of France is most often
+    drawn with: the themes (as the memberships' array), the commune's size class, low-tech
+    and the legal form (0: none), up to ``tallies.FILTERED_LEVELS``.
+
+    A coarse map filtered by these alone sums the rows of the combinations it matches, per
+    cell (``mapdata._tallied_cells``), instead of grouping every matching initiative.
+    PostgreSQL only, kept by the tallies' trigger (initiatives/tallies.py).
+    """
+
+    level = models.SmallIntegerField()
+    cell_x = models.IntegerField()
+    cell_y = models.IntegerField()
+    theme_ids = IdArray(default=list)
+    size_class = models.CharField(max_length=12, blank=True, default="")
+    low_tech = models.BooleanField(default=False)
+    legal_form = models.IntegerField(default=0)
+    n = models.IntegerField(default=0)
+    sum_lat = models.FloatField(default=0)
+    sum_lon = models.FloatField(default=0)
+    sum_id = models.BigIntegerField(default=0)  # the id itself when n = 1
+    west = models.FloatField(null=True)
+    south = models.FloatField(null=True)
+    east = models.FloatField(null=True)
+    north = models.FloatField(null=True)
+
+    class Meta:
+        verbose_name = _("filtered map cell tally")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "level",
+                    "cell_x",
+                    "cell_y",
+                    "theme_ids",
+                    "size_class",
+                    "low_tech",
+                    "legal_form",
+                ],
+                name="filtered_cell_tally_key",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.level}/{self.cell_x}/{self.cell_y} {self.theme_ids}: {self.n}"
