@@ -20,7 +20,6 @@ from django.apps import apps
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
-from .models.tally import by_facet
 from .tallies import TRANSITIONS
 
 # Many-to-many field → the array column that copies it.
@@ -57,37 +56,46 @@ def facet_counts(queryset, facets):
 
     ``facets`` are names of ``FACET_SOURCES``; values come back as the tallies give them
     (ids as ints, size classes as codes, ``""`` for ``low_tech`` and ``total``). The rows are
-    read once, through the covering index when the filters allow, and each row yields one
-    (facet, value) pair per value it has: a hash aggregate of a few dozen groups.
+    read once, through the covering index when the filters allow, and grouped by each
+    facet's column in one ``GROUPING SETS`` pass: an array groups whole (the rows have a few
+    dozen distinct sets of themes), and each set's ids are counted here. Unnesting every
+    row's arrays in SQL (a few values per row, then a hash of them) took 60 % more time.
     """
-    columns = sorted({column for _, column in map(FACET_SOURCES.get, facets) if column})
+    counts = {facet: {} for facet in facets}
+    sources = [(facet, *FACET_SOURCES[facet]) for facet in facets]
+    columns = [column for _, _, column in sources if column]
     inner = queryset.order_by().values("pk", *columns)
     try:
         sql, params = inner.query.sql_with_params()
     except EmptyResultSet:  # a condition that matches nothing (``pk__in=[]``): no SQL
-        return {facet: {} for facet in facets}
-    pairs = []
-    for facet in facets:
-        kind, column = FACET_SOURCES[facet]
-        if kind == "array":
-            pairs.append(f"SELECT '{facet}', CAST(unnest(r.{column}) AS TEXT)")
-        elif kind == "column":
-            pairs.append(
-                f"SELECT '{facet}', CAST(r.{column} AS TEXT) WHERE r.{column} IS NOT NULL "
-                f"AND CAST(r.{column} AS TEXT) <> ''"
-            )
-        elif column:
-            pairs.append(f"SELECT '{facet}', '' WHERE r.{column}")
-        else:
-            pairs.append(f"SELECT '{facet}', ''")
+        return counts
+    sets = [f"(r.{column})" for column in columns] + ["()"]
     query = (
-        f"SELECT x.facet, x.value, COUNT(*) FROM ({sql}) r "
-        f"CROSS JOIN LATERAL ({' UNION ALL '.join(pairs)}) x(facet, value) "
-        "GROUP BY x.facet, x.value"
+        f"SELECT {''.join(f'r.{c}, GROUPING(r.{c}), ' for c in columns)}COUNT(*) "
+        f"FROM ({sql}) r GROUP BY GROUPING SETS ({', '.join(sets)})"
     )
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(query, params)
-        return by_facet(cursor.fetchall(), facets)
+        rows = cursor.fetchall()
+    for row in rows:
+        n = row[-1]
+        if not n:  # the total of no rows
+            continue
+        # The column this row is grouped by (GROUPING() = 0), or none: the total.
+        grouped = {column: row[2 * i] for i, column in enumerate(columns) if row[2 * i + 1] == 0}
+        for facet, kind, column in sources:
+            if (column not in grouped) if column else grouped:
+                continue
+            value = grouped.get(column)
+            if kind == "array":
+                values = value or ()
+            elif kind == "column":
+                values = () if value in (None, "") else (value,)
+            else:  # a flag: its rows where it is true, or the total
+                values = ("",) if (value if column else True) else ()
+            for value in values:
+                counts[facet][value] = counts[facet].get(value, 0) + n
+    return counts
 
 
 # -- PostgreSQL: the triggers (migration 0019) ----------------------------------------------------
