@@ -85,11 +85,12 @@ def directory(request):
             status = 404
         else:
             page_obj = paginator.page(number)
+            start = (number - 1) * PAGE_SIZE
             # The page's initiatives (ranked, with their relations), cached on the query.
             page_obj.object_list = caching.cached(
                 "page",
                 [caching.filter_key(filterset, exclude=("page",)), number],
-                lambda: list(page_obj.object_list),
+                lambda: paginator.object_list.rows(start, start + PAGE_SIZE),
                 scopes=directory.scopes,
             )
             directory.mark_serving(page_obj.object_list)

@@ -4,7 +4,9 @@ import re
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 
+from initiatives.filters import InitiativeFilterSet
 from tests.factories import InitiativeFactory
 
 pytestmark = pytest.mark.django_db
@@ -155,6 +157,21 @@ def test_sort_by_name_newest_and_distance(client, world):
     assert nearest_first[-1] == world.bikes.slug  # the easternmost
     from_village = listed(client, "sort=distance&near=hameau")
     assert from_village[0] == world.grocery.slug
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["q=atelier", "q=atelier&sort=name", "sort=newest", "sort=name", "sort=distance&near=hameau"],
+)
+def test_a_page_of_results_is_the_slice_of_the_ordered_results(world, query):
+    """A page reads its ids on the sort alone, then their rows: the same rows, in order."""
+    for i in range(7):
+        InitiativeFactory(name=f"Atelier {7 - i}", summary="Un atelier.", commune=world.city)
+    results = InitiativeFilterSet(QueryDict(query)).qs.with_public_relations()
+    assert results.count() > 5
+    for start in (0, 2, 5):
+        assert results.rows(start, start + 3) == list(results[start : start + 3])
+    assert results.rows(1000, 1003) == []
 
 
 def test_distance_without_a_commune_says_so_and_keeps_the_default_order(client, world):

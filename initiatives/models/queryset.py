@@ -209,6 +209,15 @@ class InitiativeQuerySet(models.QuerySet):
     def real(self):
         return self.exclude(source=Source.SAMPLE)
 
+    def rows(self, start, stop):
+        """The rows ``start:stop`` of this ordered queryset, as a list: their ids first, sorted
+        on the ordering's own columns, then those rows with their relations, in that order.
+        Sorting whole rows joined to their commune, department and legal form made a search
+        matching 66,000 initiatives (q=jardin, 1M) join every one of them to keep 20."""
+        ids = list(self.values_list("pk", flat=True)[start:stop])
+        found = {row.pk: row for row in self.filter(pk__in=ids)} if ids else {}
+        return [found[pk] for pk in ids if pk in found]
+
     def with_public_relations(self):
         """Everything a list or card shows, fetched in a fixed number of queries."""
         return self.select_related("commune", "commune__department", "legal_form").prefetch_related(
