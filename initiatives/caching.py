@@ -201,15 +201,37 @@ def cache_key(prefix, version, *parts):
     return f"ssemap:{prefix}:{version}:{digest}"
 
 
-def cached(prefix, parts, compute, *, request=None, scopes=None, timeout=CACHE_SECONDS):
+# Small values read by most pages (the reference lists), also kept in each process: their key
+# holds their version, read once per request, so every process drops them with the shared
+# cache. A page then reads them neither from the shared cache nor, cache off, from the
+# database (5 queries on a directory view). Never to be changed by their readers.
+_IN_PROCESS = {}
+IN_PROCESS_ENTRIES = 256
+
+
+def clear_in_process():
+    """Forget what this process keeps (the tests start each one afresh)."""
+    _IN_PROCESS.clear()
+
+
+def cached(
+    prefix, parts, compute, *, request=None, scopes=None, timeout=CACHE_SECONDS, in_process=False
+):
     """``compute()``, cached under ``prefix`` + ``parts`` + the language + the version of the
-    data it shows (``scopes``, see ``filter_scopes``; all of the public data by default)."""
+    data it shows (``scopes``, see ``filter_scopes``; all of the public data by default);
+    ``in_process``: kept in this process too."""
     version = version_for(scopes)[0]
     key = cache_key(prefix, version, get_language() or "", *parts)
+    if in_process and key in _IN_PROCESS:
+        return _IN_PROCESS[key]
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, timeout)
+    if in_process:
+        if len(_IN_PROCESS) >= IN_PROCESS_ENTRIES:  # older versions' entries: start again
+            _IN_PROCESS.clear()
+        _IN_PROCESS[key] = value
     return value
 
 

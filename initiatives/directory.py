@@ -67,7 +67,11 @@ class Chip:
 def reference_list(model):
     """All the themes (practices, …) in order, cached until reference data changes."""
     return caching.cached(
-        "reference", [model._meta.label], lambda: list(model.objects.all()), scopes=[]
+        "reference",
+        [model._meta.label],
+        lambda: tuple(model.objects.all()),
+        scopes=[],
+        in_process=True,
     )
 
 

@@ -28,15 +28,14 @@ NEARBY_COUNT = 5
 def home(request):
     published = Initiative.objects.published()
     figures, theme_counts = caching.cached("home", [], _home_figures, request=request)
-    themes = reference_list(Theme)
+    # Pairs, not a count set on each theme: the themes are shared by this process's requests.
+    themes = [(theme, theme_counts.get(theme.pk, 0)) for theme in reference_list(Theme)]
     latest = caching.cached(
         "home-latest",
         [],
         lambda: list(published.with_public_relations().order_by("-published_at", "pk")[:6]),
         request=request,
     )
-    for theme in themes:
-        theme.count = theme_counts.get(theme.pk, 0)
     return render(
         request,
         "initiatives/home.html",

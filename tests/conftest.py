@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from initiatives import caching
 from tests.directory_world import build_world
 from tests.factories import CommuneFactory, DepartmentFactory, ThemeFactory
 from tests.scale_world import make_communes
@@ -13,8 +14,10 @@ from tests.scale_world import make_communes
 def _empty_cache():
     """Pages and map data are cached on the data version; every test starts afresh all the same."""
     cache.clear()
+    caching.clear_in_process()
     yield
     cache.clear()
+    caching.clear_in_process()
 
 
 @pytest.fixture
