@@ -206,7 +206,7 @@ def cache_key(prefix, version, *parts):
 # cache. A page then reads them neither from the shared cache nor, cache off, from the
 # database (5 queries on a directory view). Never to be changed by their readers.
 _IN_PROCESS = {}
-IN_PROCESS_ENTRIES = 256
+IN_PROCESS_ENTRIES = 64
 
 
 def clear_in_process():
