@@ -3,6 +3,10 @@
 Multi-valued columns hold slugs separated by ``|``. Private fields never appear here.
 """
 
+from contextlib import nullcontext
+
+from django.db import transaction
+
 from . import licences, memberships
 from .models import CLASSIFICATION_FIELDS, Initiative
 
@@ -85,14 +89,19 @@ def export_rows(queryset, url_template, chunk_size=500):
     rows = queryset.select_related("commune", "epci", "department", "region", "legal_form").defer(
         "search_vector"
     )
-    copies = memberships.ARRAYS if memberships.stored(queryset) else {}
-    chunk = []
-    for initiative in rows.iterator(chunk_size=chunk_size):
-        chunk.append(initiative)
-        if len(chunk) == chunk_size:
-            yield from _chunk_rows(chunk, relations, slug_of, url_template, copies)
-            chunk = []
-    yield from _chunk_rows(chunk, relations, slug_of, url_template, copies)
+    postgresql = memberships.stored(queryset)
+    copies = memberships.ARRAYS if postgresql else {}
+    # A transaction on PostgreSQL, so that the server-side cursor streams: outside one
+    # (autocommit), Django declares it WITH HOLD, and PostgreSQL then computes and stores the
+    # whole result before the first row leaves (seconds for a region at a million rows).
+    with transaction.atomic(using=rows.db) if postgresql else nullcontext():
+        chunk = []
+        for initiative in rows.iterator(chunk_size=chunk_size):
+            chunk.append(initiative)
+            if len(chunk) == chunk_size:
+                yield from _chunk_rows(chunk, relations, slug_of, url_template, copies)
+                chunk = []
+        yield from _chunk_rows(chunk, relations, slug_of, url_template, copies)
 
 
 def _chunk_rows(chunk, relations, slug_of, url_template, copies):

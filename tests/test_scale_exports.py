@@ -46,3 +46,16 @@ def test_exports_are_produced_lazily_in_chunks(client, communes, path):
         assert len(rows) == total
     else:
         assert len(json.loads(text)["features"]) == total
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no server-side cursor")
+def test_an_export_streams_from_a_cursor_the_server_does_not_fill_first(client, communes):
+    """Outside a transaction, Django declares its cursor WITH HOLD, and PostgreSQL computes the
+    whole selection before the first row: an export runs in a transaction instead."""
+    add_samples(EXPORT_CHUNK_SIZE + 10)
+    with CaptureQueriesContext(connection) as streaming:
+        body = b"".join(client.get("/initiatives/export.csv").streaming_content)
+    declared = [q["sql"] for q in streaming.captured_queries if q["sql"].startswith("DECLARE")]
+    assert declared and not [sql for sql in declared if "WITH HOLD" in sql]
+    assert len(body.splitlines()) == Initiative.objects.published().count() + 1
