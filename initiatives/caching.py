@@ -131,24 +131,34 @@ def filter_scopes(filterset, margin=0.0, without=()):
 
 def scoped_version(scopes):
     """``(token, changed_at)`` of the reference data and ``scopes``; read once per request."""
-    scopes = tuple(sorted({REFERENCE_SCOPE, *scopes}))
+    return scoped_versions([scopes])[0]
+
+
+def scoped_versions(groups):
+    """``scoped_version`` of each list of scopes of ``groups``, read in one query (a page
+    comparing 30 territories read their versions one query each)."""
+    keys = [tuple(sorted({REFERENCE_SCOPE, *scopes})) for scopes in groups]
     in_request = getattr(_local, "in_request", False)
     memo = getattr(_local, "scoped", None) if in_request else None
-    if memo is not None and scopes in memo:
-        return memo[scopes]
-    rows = ScopeVersion.objects.filter(scope__in=scopes).values_list(
-        "scope", "version", "changed_at"
-    )
-    # Counters and times, so a counter that starts again never repeats an earlier token.
-    text = "|".join(
-        f"{scope}={version}.{int(changed.timestamp() * 1_000_000)}"
-        for scope, version, changed in sorted(rows)
-    )
-    token = "s" + hashlib.sha256(text.encode()).hexdigest()[:24]
-    result = (token, max((row[2] for row in rows), default=None))
-    if memo is not None:
-        memo[scopes] = result
-    return result
+    known = dict(memo) if memo is not None else {}
+    missing = {key for key in keys if key not in known}
+    if missing:
+        rows = ScopeVersion.objects.filter(
+            scope__in={scope for key in missing for scope in key}
+        ).values_list("scope", "version", "changed_at")
+        found = {scope: (version, changed) for scope, version, changed in rows}
+        for key in missing:
+            here = sorted((scope, *found[scope]) for scope in key if scope in found)
+            # Counters and times, so a counter that starts again never repeats an earlier token.
+            text = "|".join(
+                f"{scope}={version}.{int(changed.timestamp() * 1_000_000)}"
+                for scope, version, changed in here
+            )
+            token = "s" + hashlib.sha256(text.encode()).hexdigest()[:24]
+            known[key] = (token, max((row[2] for row in here), default=None))
+            if memo is not None:
+                memo[key] = known[key]
+    return [known[key] for key in keys]
 
 
 def version_for(scopes=None):

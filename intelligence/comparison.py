@@ -72,9 +72,10 @@ def territory_counts(kind, ids):
     recomputes its counts only, not those of every page that compares with it; the missing
     ones come from one grouped query per dimension.
     """
+    versions = caching.scoped_versions([[f"t:{pk}"] for pk in ids])
     keys = {
-        pk: caching.cache_key("intel-counts", caching.scoped_version([f"t:{pk}"])[0], pk)
-        for pk in ids
+        pk: caching.cache_key("intel-counts", version, pk)
+        for pk, (version, _changed) in zip(ids, versions, strict=True)
     }
     found = cache.get_many(list(keys.values()))
     counts = {pk: found[key] for pk, key in keys.items() if key in found}

@@ -178,3 +178,15 @@ def test_a_publish_in_a_peer_recomputes_that_peer_s_counts_only(small_towns):
     assert counted and all(f"IN ({b.pk})" in sql for sql in counted)
     assert not [q["sql"] for q in queries if "GROUP BY" in q["sql"].upper()]
     assert comparison.total.median == 4.0  # b: 2 per 5,000 → 4.0; c 5.0; d 0.0
+
+
+def test_the_versions_of_a_territory_and_its_peers_are_read_in_one_query(small_towns):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        compare(small_towns["here"])
+    versions = [q["sql"] for q in queries if "initiatives_scopeversion" in q["sql"]]
+    # One for the peers' list (the reference data), one for the four territories' counts.
+    assert len(versions) == 2
+    assert all(f"'t:{small_towns[name].pk}'" in versions[-1] for name in ("here", "b", "c", "d"))
