@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from initiatives import caching
 from initiatives.models import Initiative
 from tests.scale_world import add_samples
 
@@ -21,8 +22,9 @@ MAP_QUERIES_AT_MOST = 4  # data version; points (or: points tried, cells, single
 
 
 def queries(client, path):
-    """Queries of one cold request (empty cache), and the response's status."""
+    """Queries of one cold request (the cache empty, and what each process keeps)."""
     cache.clear()
+    caching.clear_in_process()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
         if getattr(response, "streaming", False):
