@@ -14,6 +14,13 @@ def forwards(apps, schema_editor):
     tallies.create_triggers(schema_editor, recount=["filtered"])
 
 
+def without_filtered_cells(apps, schema_editor):
+    """Migrating back: once the table is gone, the trigger that wrote to it is replaced."""
+    from initiatives import tallies
+
+    tallies.create_triggers(schema_editor)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -21,6 +28,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, without_filtered_cells),
         migrations.CreateModel(
             name='FilteredCellTally',
             fields=[
