@@ -140,7 +140,7 @@ def scoped_versions(groups):
     keys = [tuple(sorted({REFERENCE_SCOPE, *scopes})) for scopes in groups]
     in_request = getattr(_local, "in_request", False)
     memo = getattr(_local, "scoped", None) if in_request else None
-    known = dict(memo) if memo is not None else {}
+    known = memo if memo is not None else {}
     missing = {key for key in keys if key not in known}
     if missing:
         rows = ScopeVersion.objects.filter(
@@ -156,8 +156,6 @@ def scoped_versions(groups):
             )
             token = "s" + hashlib.sha256(text.encode()).hexdigest()[:24]
             known[key] = (token, max((row[2] for row in here), default=None))
-            if memo is not None:
-                memo[key] = known[key]
     return [known[key] for key in keys]
 
 

@@ -409,7 +409,8 @@ class Directory:
         chosen, given = self.cleaned.get("territory"), self.params.get("territory")
         groups = caching.cached("territory-options", [], _territory_options, in_process=True)
         html = []
-        if chosen and not any(slug == chosen.slug for _, options in groups for slug, *_ in options):
+        listed = {option[0] for _label, options in groups for option in options}
+        if chosen and chosen.slug not in listed:
             html.append(
                 format_html(
                     '<optgroup label="{}"><option value="{}" selected>{}</option></optgroup>',

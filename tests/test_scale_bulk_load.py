@@ -26,6 +26,21 @@ from tests.scale_world import add_samples
 pytestmark = pytest.mark.django_db
 
 
+def cells(model, *keys):
+    """The cells of a cell tally, by level, position and ``keys``: sums rounded, arrays as
+    tuples, the cells' sum of ids left out."""
+    summed = ("sum_lat", "sum_lon")
+    columns = ("level", "cell_x", "cell_y", *keys, "n", *summed, "west", "south", "east", "north")
+
+    def comparable(column, value):
+        if column in summed:
+            return round(value, 6)
+        return tuple(value) if isinstance(value, list) else value
+
+    rows = model.objects.filter(n__gt=0).values(*columns)
+    return {tuple(comparable(column, value) for column, value in row.items()) for row in rows}
+
+
 def derived():
     """Everything the triggers keep, keyed so that two loads of the same samples compare
     (the ids differ between them: the copy is keyed by slug, the cells' sum of ids left out)."""
@@ -41,45 +56,8 @@ def derived():
                 "territory_id", "given", "facet", "value", "n"
             )
         ),
-        "cells": {
-            (level, x, y, n, round(lat, 6), round(lon, 6), w, s, e, north)
-            for level, x, y, n, lat, lon, w, s, e, north in CellTally.objects.filter(
-                n__gt=0
-            ).values_list(
-                "level",
-                "cell_x",
-                "cell_y",
-                "n",
-                "sum_lat",
-                "sum_lon",
-                "west",
-                "south",
-                "east",
-                "north",
-            )
-        },
-        "filtered": {
-            (*key, tuple(themes), n, round(lat, 6), round(lon, 6), *box)
-            for *key, themes, n, lat, lon, w, s, e, north in FilteredCellTally.objects.filter(
-                n__gt=0
-            ).values_list(
-                "level",
-                "cell_x",
-                "cell_y",
-                "size_class",
-                "low_tech",
-                "legal_form",
-                "theme_ids",
-                "n",
-                "sum_lat",
-                "sum_lon",
-                "west",
-                "south",
-                "east",
-                "north",
-            )
-            for box in [(w, s, e, north)]
-        },
+        "cells": cells(CellTally),
+        "filtered": cells(FilteredCellTally, "size_class", "low_tech", "legal_form", "theme_ids"),
     }
 
 

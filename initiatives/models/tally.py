@@ -111,19 +111,10 @@ class PairTally(models.Model):
         return f"{self.territory_id} {self.given} {self.facet}={self.value}: {self.n}"
 
 
-class CellTally(models.Model):
-    """The published initiatives of one cell of the map's grid (initiatives/mapdata.py), at
-    each coarse level (``WHOLE_GRID_MAX_LEVEL`` and below): how many, the sums their mean
-    position and, for a cell of one, its id come from, and their bounding box.
+class CellCounts(models.Model):
+    """What a cell tally keeps of its initiatives: how many, the sums their mean position
+    and, for a cell of one, its id come from, and their bounding box."""
 
-    PostgreSQL only, kept by the tallies' trigger (initiatives/tallies.py): the map of all of
-    France, asked for first by every visitor and invalidated by any write, is an index read.
-    """
-
-    pk = models.CompositePrimaryKey("level", "cell_x", "cell_y")
-    level = models.SmallIntegerField()
-    cell_x = models.IntegerField()
-    cell_y = models.IntegerField()
     n = models.IntegerField(default=0)
     sum_lat = models.FloatField(default=0)
     sum_lon = models.FloatField(default=0)
@@ -134,6 +125,23 @@ class CellTally(models.Model):
     north = models.FloatField(null=True)
 
     class Meta:
+        abstract = True
+
+
+class CellTally(CellCounts):
+    """The published initiatives of one cell of the map's grid (initiatives/mapdata.py), at
+    each coarse level (``WHOLE_GRID_MAX_LEVEL`` and below), its ``CellCounts``.
+
+    PostgreSQL only, kept by the tallies' trigger (initiatives/tallies.py): the map of all of
+    France, asked for first by every visitor and invalidated by any write, is an index read.
+    """
+
+    pk = models.CompositePrimaryKey("level", "cell_x", "cell_y")
+    level = models.SmallIntegerField()
+    cell_x = models.IntegerField()
+    cell_y = models.IntegerField()
+
+    class Meta:
         verbose_name = _("map cell tally")
         default_permissions = ()
 
@@ -141,7 +149,7 @@ class CellTally(models.Model):
         return f"{self.level}/{self.cell_x}/{self.cell_y}: {self.n}"
 
 
-class FilteredCellTally(models.Model):
+class FilteredCellTally(CellCounts):
     """``CellTally`` once more per combination of the filters a map of France is most often
     drawn with: the themes (as the memberships' array), the commune's size class, low-tech
     and the legal form (0: none), up to ``tallies.FILTERED_LEVELS``.
@@ -158,14 +166,6 @@ class FilteredCellTally(models.Model):
     size_class = models.CharField(max_length=12, blank=True, default="")
     low_tech = models.BooleanField(default=False)
     legal_form = models.IntegerField(default=0)
-    n = models.IntegerField(default=0)
-    sum_lat = models.FloatField(default=0)
-    sum_lon = models.FloatField(default=0)
-    sum_id = models.BigIntegerField(default=0)  # the id itself when n = 1
-    west = models.FloatField(null=True)
-    south = models.FloatField(null=True)
-    east = models.FloatField(null=True)
-    north = models.FloatField(null=True)
 
     class Meta:
         verbose_name = _("filtered map cell tally")
