@@ -32,6 +32,7 @@ from .models import (
 
 # What ``facet_counts`` counts besides hours and areas served: the facets and the results.
 COUNTED = ("theme", "practice", "lever", "legal_form", "size_class", "low_tech", "total")
+PAGE_SIZE = 20  # initiatives per page of results
 
 
 @dataclass
@@ -171,6 +172,11 @@ class Directory:
                 else:
                     passes.setdefault(own, []).append(name)
             for own, names in passes.items():
+                if own is None and self.ranks_first_page:
+                    # A search: its first page by relevance comes out of the same pass.
+                    found, self._first_pks = self.results.facet_counts_and_first(names, PAGE_SIZE)
+                    counts.update(found)
+                    continue
                 without = (own,) if own else ()
                 counts.update(filterset.queryset_without(*without).facet_counts(names))
             counts["low_tech"] = counts["low_tech"].get("", 0)
@@ -197,6 +203,16 @@ class Directory:
                 caching.cached("facets", parts, compute, scopes=self.scopes),
             )
         return self._facet_counts[1]
+
+    @property
+    def ranks_first_page(self):
+        """Whether the first page of a search by relevance is asked (see ``facet_counts``)."""
+        first = (self.cleaned.get("page") or 1) == 1
+        return first and self.filterset.effective_sort() == Sort.RELEVANCE
+
+    def first_pks(self, start):
+        """The pks of the page from ``start``, when the facets' pass read them, else None."""
+        return getattr(self, "_first_pks", None) if start == 0 else None
 
     def result_count(self):
         """How many results (for the paginator): counted with the facets, in the same pass."""

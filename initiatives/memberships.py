@@ -19,6 +19,7 @@ there and the queries go through the link tables, as ``stored`` decides.
 from django.apps import apps
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.db.models import F, OrderBy
 
 from .tallies import TRANSITIONS
 
@@ -61,22 +62,48 @@ def facet_counts(queryset, facets):
     dozen distinct sets of themes), and each set's ids are counted here. Unnesting every
     row's arrays in SQL (a few values per row, then a hash of them) took 60 % more time.
     """
+    return facet_counts_and_first(queryset, facets, 0)[0]
+
+
+def facet_counts_and_first(queryset, facets, first):
+    """``(facet_counts(queryset, facets), pks)``: with them, in the same pass, the pks of the
+    ``first`` rows in the order of ``queryset`` (PostgreSQL).
+
+    For an order that no index gives, a full-text search's relevance: its facets and its
+    first page each read every match, a random read of the heap that no index can answer
+    (66,000 matches on 48,000 pages for a common word at 1M, issue 11). Here the matches are
+    read once into a materialized CTE, grouped for the facets, and their ``first`` best are
+    kept from it: 190 ms instead of 140 + 87 ms at 1M.
+    """
     counts = {facet: {} for facet in facets}
     sources = [(facet, *FACET_SOURCES[facet]) for facet in facets]
     columns = [column for _, _, column in sources if column]
-    inner = queryset.order_by().values("pk", *columns)
+    keys = _order_keys(queryset) if first else []
+    inner = queryset.order_by().values(
+        "pk", *columns, **{f"_o{i}": key.expression for i, key in enumerate(keys)}
+    )
     try:
         sql, params = inner.query.sql_with_params()
     except EmptyResultSet:  # a condition that matches nothing (``pk__in=[]``): no SQL
-        return counts
+        return counts, []
     sets = [f"(r.{column})" for column in columns] + ["()"]
-    query = (
-        f"SELECT {''.join(f'r.{c}, GROUPING(r.{c}), ' for c in columns)}COUNT(*) "
-        f"FROM ({sql}) r GROUP BY GROUPING SETS ({', '.join(sets)})"
-    )
+    select = f"{''.join(f'r.{c}, GROUPING(r.{c}), ' for c in columns)}COUNT(*)"
+    grouped = f"GROUP BY GROUPING SETS ({', '.join(sets)})"
+    if first:
+        order = ", ".join(_order_sql(f"r._o{i}", key) for i, key in enumerate(keys))
+        # The () set always gives one row, so the pks come back even with no match.
+        query = (
+            f"WITH r AS MATERIALIZED ({sql}) SELECT {select}, "
+            f"ARRAY(SELECT r.pk FROM r ORDER BY {order} LIMIT {int(first)}) FROM r {grouped}"
+        )
+    else:
+        query = f"SELECT {select} FROM ({sql}) r {grouped}"
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(query, params)
         rows = cursor.fetchall()
+    pks = list(rows[0][-1]) if first and rows else []
+    if first:
+        rows = [row[:-1] for row in rows]
     for row in rows:
         n = row[-1]
         if not n:  # the total of no rows
@@ -95,7 +122,32 @@ def facet_counts(queryset, facets):
                 values = ("",) if (value if column else True) else ()
             for value in values:
                 counts[facet][value] = counts[facet].get(value, 0) + n
-    return counts
+    return counts, pks
+
+
+def _order_keys(queryset):
+    """The ``order_by()`` of ``queryset`` as ``OrderBy`` expressions (names, ``-names`` or
+    expressions, as Django takes them)."""
+    if not queryset.query.order_by:
+        raise ValueError("the first rows of an unordered queryset are no particular rows")
+    keys = []
+    for item in queryset.query.order_by:
+        if isinstance(item, str):
+            item = F(item[1:]).desc() if item.startswith("-") else F(item).asc()
+        elif not isinstance(item, OrderBy):
+            item = item.asc()
+        keys.append(item)
+    return keys
+
+
+def _order_sql(column, key):
+    """``column`` sorted as ``key`` sorts (direction and nulls, as Django writes them)."""
+    sql = f"{column} {'DESC' if key.descending else 'ASC'}"
+    if key.nulls_first:
+        sql += " NULLS FIRST"
+    elif key.nulls_last:
+        sql += " NULLS LAST"
+    return sql
 
 
 # -- PostgreSQL: the triggers (migration 0019) ----------------------------------------------------

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from . import caching
-from .directory import Directory, reference_list
+from .directory import PAGE_SIZE, Directory, reference_list
 from .filters import InitiativeFilterSet
 from .geo import box_around, distance_km
 from .models import (
@@ -21,7 +21,6 @@ from .models import (
     Theme,
 )
 
-PAGE_SIZE = 20
 NEARBY_COUNT = 5
 
 
@@ -89,7 +88,9 @@ def directory(request):
             page_obj.object_list = caching.cached(
                 "page",
                 [caching.filter_key(filterset, exclude=("page",)), number],
-                lambda: paginator.object_list.rows(start, start + PAGE_SIZE),
+                lambda: paginator.object_list.rows(
+                    start, start + PAGE_SIZE, pks=directory.first_pks(start)
+                ),
                 scopes=directory.scopes,
             )
             directory.mark_serving(page_obj.object_list)

@@ -98,6 +98,14 @@ class InitiativeQuerySet(models.QuerySet):
             counts[name] = {value: n for value, n in by_value.items() if value not in (None, "")}
         return counts
 
+    def facet_counts_and_first(self, facets, first):
+        """``(self.facet_counts(facets), pks of the first rows)``, the rows in this queryset's
+        order: read in one pass over the matches where the memberships' copy is kept (a
+        search's facets and its first page by relevance), else in two queries."""
+        if memberships.stored(self):
+            return memberships.facet_counts_and_first(self, facets, first)
+        return self.facet_counts(facets), list(self.values_list("pk", flat=True)[:first])
+
     def count_by(self, field_name):
         """``{value: number of these initiatives}`` per value of ``field_name``.
 
@@ -209,12 +217,13 @@ class InitiativeQuerySet(models.QuerySet):
     def real(self):
         return self.exclude(source=Source.SAMPLE)
 
-    def rows(self, start, stop):
+    def rows(self, start, stop, pks=None):
         """The rows ``start:stop`` of this ordered queryset, as a list: their ids first, sorted
         on the ordering's own columns, then those rows with their relations, in that order.
         Sorting whole rows joined to their commune, department and legal form made a search
-        matching 66,000 initiatives (q=jardin, 1M) join every one of them to keep 20."""
-        ids = list(self.values_list("pk", flat=True)[start:stop])
+        matching 66,000 initiatives (q=jardin, 1M) join every one of them to keep 20.
+        ``pks``: those ids, when already known (``facet_counts_and_first``)."""
+        ids = list(self.values_list("pk", flat=True)[start:stop]) if pks is None else pks
         found = {row.pk: row for row in self.filter(pk__in=ids)} if ids else {}
         return [found[pk] for pk in ids if pk in found]
 
