@@ -140,22 +140,27 @@ def scoped_versions(groups):
     keys = [tuple(sorted({REFERENCE_SCOPE, *scopes})) for scopes in groups]
     in_request = getattr(_local, "in_request", False)
     memo = getattr(_local, "scoped", None) if in_request else None
+    # The memo holds each scope's row (a string key: its (version, changed_at), or None when
+    # it has none) and each group's token (a tuple key): a page asking for the reference
+    # data, then for it and a territory, reads the reference scope once.
     known = memo if memo is not None else {}
     missing = {key for key in keys if key not in known}
-    if missing:
-        rows = ScopeVersion.objects.filter(
-            scope__in={scope for key in missing for scope in key}
-        ).values_list("scope", "version", "changed_at")
+    unread = {scope for key in missing for scope in key if scope not in known}
+    if unread:
+        rows = ScopeVersion.objects.filter(scope__in=unread).values_list(
+            "scope", "version", "changed_at"
+        )
         found = {scope: (version, changed) for scope, version, changed in rows}
-        for key in missing:
-            here = sorted((scope, *found[scope]) for scope in key if scope in found)
-            # Counters and times, so a counter that starts again never repeats an earlier token.
-            text = "|".join(
-                f"{scope}={version}.{int(changed.timestamp() * 1_000_000)}"
-                for scope, version, changed in here
-            )
-            token = "s" + hashlib.sha256(text.encode()).hexdigest()[:24]
-            known[key] = (token, max((row[2] for row in here), default=None))
+        known.update({scope: found.get(scope) for scope in unread})
+    for key in missing:
+        here = sorted((scope, *known[scope]) for scope in key if known[scope] is not None)
+        # Counters and times, so a counter that starts again never repeats an earlier token.
+        text = "|".join(
+            f"{scope}={version}.{int(changed.timestamp() * 1_000_000)}"
+            for scope, version, changed in here
+        )
+        token = "s" + hashlib.sha256(text.encode()).hexdigest()[:24]
+        known[key] = (token, max((row[2] for row in here), default=None))
     return [known[key] for key in keys]
 
 

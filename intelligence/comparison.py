@@ -17,6 +17,7 @@ from django.db.models.functions import Abs
 from django.utils.translation import gettext as _
 
 from initiatives import caching
+from initiatives.directory import reference_list
 from initiatives.models import (
     FacetTally,
     TerritoryLever,
@@ -185,10 +186,10 @@ def compare(territory):
         total=_row(_("All initiatives"), raw["totals"], territory, populations),
         peer_names={pk: (name, slug) for pk, _pop, name, slug in raw["peers"]},
     )
-    for theme in Theme.objects.all():
+    for theme in reference_list(Theme):  # kept in each process: no query
         counts = raw["themes"].get(theme.pk, {})
         comparison.themes.append(_row(theme.name, counts, territory, populations, slug=theme.slug))
-    for solution in Solution.objects.all():
+    for solution in reference_list(Solution):
         counts = raw["solutions"].get(solution.pk, {})
         comparison.solution_presence[solution.pk] = sum(1 for pk in populations if counts.get(pk))
         row = _row(solution.name, counts, territory, populations, slug=solution.slug)

@@ -10,6 +10,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from initiatives import caching
+from initiatives.directory import reference_list
 from initiatives.models import (
     CollaborativePractice,
     FacetTally,
@@ -93,7 +94,8 @@ def comparable_territories(territory):
 
 def _reference_counts(model, counts):
     """(object, count) of the themes or practices counted, most frequent first."""
-    objects = model.objects.filter(pk__in=counts)
+    # The reference list each process keeps: no query (was one per facet on every page).
+    objects = [obj for obj in reference_list(model) if obj.pk in counts]
     return sorted(((obj, counts[obj.pk]) for obj in objects), key=lambda pair: -pair[1])
 
 

@@ -55,3 +55,22 @@ def test_the_home_page_counts_do_not_stick_to_the_shared_themes(client):
     assert ">3</span>" in client.get("/").content.decode().replace(" ", "")
     # The themes this process keeps are those every request reads: nothing is written on them.
     assert not any(hasattr(theme, "count") for theme in reference_list(Theme))
+
+
+@pytest.mark.django_db
+def test_within_a_request_each_scope_version_is_read_once():
+    from initiatives import caching
+
+    caching._request_started()  # as the request_started signal does (not sent here: it
+    # would also close the test's connection when the request ends)
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            caching.scoped_version([])  # the reference data alone
+            caching.scoped_version(["t:1"])  # it and a territory: only the territory is read
+            caching.scoped_version(["t:1", "t:2"])
+            caching.scoped_version(["t:2"])  # all known: no query
+        reads = [q["sql"] for q in queries.captured_queries]
+        assert len(reads) == 3
+        assert "IN ('t:1')" in reads[1] and "IN ('t:2')" in reads[2]
+    finally:
+        caching._request_finished()
