@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from . import caching
+from . import caching, memberships
 from .directory import PAGE_SIZE, Directory, reference_list
 from .filters import InitiativeFilterSet
 from .geo import box_around, distance_km
@@ -128,11 +128,14 @@ class InitiativeDetailView(DetailView):
     template_name = "initiatives/initiative_detail.html"
 
     def get_queryset(self):
-        return (
-            Initiative.objects.published()
-            .select_related("commune", "epci", "department", "region", "legal_form")
-            .prefetch_related("themes", "practices", "levers", "low_tech_qualities")
+        published = Initiative.objects.published().select_related(
+            "commune", "epci", "department", "region", "legal_form"
         )
+        # On PostgreSQL the page names the practices and levers from the row's copy of their
+        # ids (the ``linked`` filter); the themes are read for the JSON-LD as well.
+        copied = ("practices", "levers") if memberships.stored(published) else ()
+        related = ("themes", "practices", "levers", "low_tech_qualities")
+        return published.prefetch_related(*(name for name in related if name not in copied))
 
     def get_context_data(self, **kwargs):
         initiative = self.object

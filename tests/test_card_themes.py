@@ -47,3 +47,18 @@ def test_a_list_reads_no_link_to_themes_on_postgresql(client, world):
         assert reads == []
     else:  # SQLite keeps no copy: one prefetch for the whole page
         assert len(reads) == 1
+
+
+def test_an_initiative_page_names_its_practices_and_levers_from_the_copy(client, world):
+    from tests.factories import LeverFactory, PracticeFactory
+
+    world.repair.practices.add(PracticeFactory(name_fr="Mutualisation de matériel"))
+    world.repair.levers.add(LeverFactory(name_fr="Prêt de locaux municipaux"))
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(world.repair.get_absolute_url()).content.decode()
+    assert "Mutualisation de matériel" in html
+    assert "Prêt de locaux municipaux" in html
+    tables = [Initiative.practices.through._meta.db_table, Initiative.levers.through._meta.db_table]
+    reads = [q["sql"] for q in queries.captured_queries if any(t in q["sql"] for t in tables)]
+    # PostgreSQL names them from the row's copy of their ids; SQLite prefetches each once.
+    assert len(reads) == (0 if connection.vendor == "postgresql" else 2)

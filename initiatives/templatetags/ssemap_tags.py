@@ -4,7 +4,8 @@ from django import template
 from django.urls import translate_url
 
 from ..directory import reference_list
-from ..models import Theme
+from ..memberships import ARRAYS
+from ..models import Initiative
 
 register = template.Library()
 
@@ -70,15 +71,23 @@ def distance_km(value):
 
 
 @register.filter
-def themes(initiative):
-    """The themes of ``initiative``, in their own order, as a card shows them.
+def linked(initiative, name):
+    """The ``name`` (themes, practices, levers) of ``initiative``, in their own order.
 
-    On PostgreSQL each row carries the ids of its themes (``memberships``): they are named
-    from the reference list each process keeps, with no query, where a prefetch cost one
-    query and its Python per list (``with_public_relations`` prefetches them elsewhere).
+    On PostgreSQL each row carries the ids of its themes, practices and levers
+    (``memberships``): they are named from the reference list each process keeps, with no
+    query, where a prefetch cost one query and its Python per list or page. Elsewhere they
+    are read as Django reads them (prefetched by the views).
     """
-    ids = initiative.theme_ids
+    ids = getattr(initiative, ARRAYS[name])
     if ids is None:  # SQLite keeps no copy
-        return initiative.themes.all()
+        return getattr(initiative, name).all()
     wanted = set(ids)
-    return [theme for theme in reference_list(Theme) if theme.pk in wanted]
+    model = Initiative._meta.get_field(name).related_model
+    return [item for item in reference_list(model) if item.pk in wanted]
+
+
+@register.filter
+def themes(initiative):
+    """The themes of ``initiative``, as a card shows them (``linked``)."""
+    return linked(initiative, "themes")
