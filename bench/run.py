@@ -291,23 +291,28 @@ def verdicts(rows, rss, previous):
         ("as the client asks", [r for r in maps if "uncached" not in r["name"]]),
         ("uncached", [r for r in maps if "uncached" in r["name"]]),
     ):
+        if not group:  # --only left none of these rows
+            continue
         worst = max(group, key=lambda r: r["p95"])
         met = worst["p95"] <= TARGETS["map_p95_ms"] * 1000
         out.append(
             f"- map data p95 ≤ {TARGETS['map_p95_ms']} ms, {label}: worst "
             f"{fmt_ms(worst['p95'])} ms ({worst['name']}) — {'met' if met else 'MISSED'}"
         )
-    biggest = max(maps, key=lambda r: r["body_bytes"])
-    out.append(
-        f"- map data ≤ {TARGETS['map_kb']} KB compressed: largest {fmt_bytes(biggest['body_bytes'])}"
-        f" ({biggest['name']}) — "
-        f"{'met' if biggest['body_bytes'] <= TARGETS['map_kb'] * 1024 else 'MISSED'}"
-    )
+    if maps:
+        biggest = max(maps, key=lambda r: r["body_bytes"])
+        out.append(
+            f"- map data ≤ {TARGETS['map_kb']} KB compressed: largest "
+            f"{fmt_bytes(biggest['body_bytes'])} ({biggest['name']}) — "
+            f"{'met' if biggest['body_bytes'] <= TARGETS['map_kb'] * 1024 else 'MISSED'}"
+        )
     html = [r for r in rows if r["kind"] == "html"]
     for label, group in (
         ("same query again (cache warm)", [r for r in html if "uncached" not in r["name"]]),
         ("uncached", [r for r in html if "uncached" in r["name"]]),
     ):
+        if not group:
+            continue
         worst = max(group, key=lambda r: r["p95"])
         met = worst["p95"] <= TARGETS["html_p95_ms"] * 1000
         out.append(
@@ -320,7 +325,7 @@ def verdicts(rows, rss, previous):
             for r in rows
             if r["name"] in previous and previous[r["name"]]["p50"] and r["p50"]
         ]
-        growth, name = max(growths)
+        growth, name = max(growths, default=(0.0, ""))
         out.append(
             f"- p50 growth ≤ {TARGETS['growth']}× against the compared run: worst {growth:.2f}× "
             f"({name}) — {'met' if growth <= TARGETS['growth'] else 'MISSED'}"
