@@ -132,9 +132,10 @@ class InitiativeDetailView(DetailView):
             "commune", "epci", "department", "region", "legal_form"
         )
         # On PostgreSQL the page names the practices and levers from the row's copy of their
-        # ids (the ``linked`` filter); the themes are read for the JSON-LD as well.
+        # ids (the ``linked`` filter); the themes are read for the JSON-LD as well. The
+        # low-tech qualities are read by the page itself, once, and only for a low-tech one.
         copied = ("practices", "levers") if memberships.stored(published) else ()
-        related = ("themes", "practices", "levers", "low_tech_qualities")
+        related = ("themes", "practices", "levers")
         return published.prefetch_related(*(name for name in related if name not in copied))
 
     def get_context_data(self, **kwargs):

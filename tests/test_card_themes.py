@@ -62,3 +62,24 @@ def test_an_initiative_page_names_its_practices_and_levers_from_the_copy(client,
     reads = [q["sql"] for q in queries.captured_queries if any(t in q["sql"] for t in tables)]
     # PostgreSQL names them from the row's copy of their ids; SQLite prefetches each once.
     assert len(reads) == (0 if connection.vendor == "postgresql" else 2)
+
+
+def test_low_tech_qualities_are_read_only_for_a_low_tech_initiative(client, world):
+    from initiatives.models import LowTechQuality
+    from tests.factories import InitiativeFactory
+
+    frugal = LowTechQuality.objects.create(slug="sobre", name_fr="Sobre", name_en="Frugal")
+    low_tech = InitiativeFactory(low_tech=True, commune=world.city)
+    low_tech.low_tech_qualities.add(frugal)
+    other = InitiativeFactory(low_tech=False, commune=world.city)
+    table = Initiative.low_tech_qualities.through._meta.db_table
+
+    def reads(initiative):
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(initiative.get_absolute_url()).content.decode()
+        return html, [q for q in queries.captured_queries if table in q["sql"]]
+
+    html, read = reads(low_tech)
+    assert "Sobre" in html and len(read) == 1
+    html, read = reads(other)
+    assert "Sobre" not in html and read == []
