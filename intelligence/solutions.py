@@ -1,6 +1,6 @@
 """Where a solution model exists, and the comparable territories that do not have it yet."""
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Count
 
 from initiatives import caching
@@ -32,6 +32,11 @@ def solution_initiatives(solution):
     return InitiativeFilterSet({"solution": [solution.slug]}).qs
 
 
+def _tallied(solution):
+    """The tallies' rows of ``solution``: its published initiatives per territory."""
+    return FacetTally.objects.filter(facet="solution", value=str(solution.pk), n__gt=0)
+
+
 def where(solution):
     """Its initiatives and communes, the initiatives by commune size class, and the busiest
     commune of each size class among its ``SEED_COMMUNES`` busiest (``seeds``).
@@ -39,13 +44,14 @@ def where(solution):
     Read from the tallies (``FacetTally``, solution models per territory) joined with the
     communes, grouped in the database: at a million initiatives, 15,000 communes had a
     recyclerie, and reading each one's count and size class into Python was half the page."""
-    tallies, territories = FacetTally._meta.db_table, Territory._meta.db_table
+    tallied = _tallied(solution).values("territory_id", "n")
+    sql, params = tallied.query.sql_with_params()
     rows = (
-        f"FROM {tallies} f JOIN {territories} t ON t.id = f.territory_id "
-        "WHERE f.facet = 'solution' AND f.value = %s AND f.n > 0 AND t.kind = %s"
+        f"FROM ({sql}) f JOIN {Territory._meta.db_table} t ON t.id = f.territory_id "
+        "WHERE t.kind = %s"
     )
-    params = [str(solution.pk), Kind.COMMUNE]
-    with connection.cursor() as cursor:
+    params = [*params, Kind.COMMUNE]
+    with connections[tallied.db].cursor() as cursor:
         cursor.execute(f"SELECT t.size_class, SUM(f.n), COUNT(*) {rows} GROUP BY 1", params)
         grouped = cursor.fetchall()
         cursor.execute(
@@ -77,9 +83,7 @@ def candidates(solution, seeds):
             per_class.append((commune, list(peers(commune).select_related("department"))))
     ids = [peer.pk for _commune, nearby in per_class for peer in nearby]
     have = set(
-        FacetTally.objects.filter(
-            facet="solution", value=str(solution.pk), n__gt=0, territory_id__in=ids
-        ).values_list("territory_id", flat=True)
+        _tallied(solution).filter(territory_id__in=ids).values_list("territory_id", flat=True)
     )
     found = []
     for commune, nearby in per_class:
