@@ -1,13 +1,46 @@
 """Fixtures shared by the whole suite (pytest finds them here: no import needed)."""
 
+import threading
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connection
+from django.test.testcases import LiveServerThread
 
 from initiatives import caching
 from tests.directory_world import build_world
 from tests.factories import CommuneFactory, DepartmentFactory, ThemeFactory
 from tests.scale_world import make_communes
+
+
+class _OneAppCallAtATime(ThreadedWSGIServer):
+    """The live server, its application called by one thread at a time. On SQLite, Django
+    hands every request thread the test database's single in-memory connection, and two
+    requests at once on it (a page's map data beside another request) failed now and then
+    with "bad parameter or other API misuse". Connections are still accepted in threads, so
+    a browser's idle keep-alive connection holds nothing."""
+
+    lock = threading.Lock()
+
+    def set_app(self, application):
+        def one_at_a_time(environ, start_response):
+            with self.lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_app_in_turn_on_sqlite():
+    if connection.vendor != "sqlite":
+        yield
+        return
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = _OneAppCallAtATime
+    yield
+    LiveServerThread.server_class = threaded
 
 
 @pytest.fixture(autouse=True)
