@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
 from django.test.testcases import LiveServerThread
+from django.utils import translation
 
 from initiatives import caching
 from tests.directory_world import build_world
@@ -51,6 +52,17 @@ def _empty_cache():
     yield
     cache.clear()
     caching.clear_in_process()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language. A request through the test client
+    leaves its language active in the test's thread: after a test that asked for /en/…, the
+    next test's URLs (``get_absolute_url``) were reversed in English, and a browser test
+    that expected French headings failed, depending on the order the tests ran in."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
