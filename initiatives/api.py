@@ -66,13 +66,17 @@ def _export_request(request):
 
 def _map_key(request):
     """``(key, scopes)``: the validated values a map answer depends on and the parts of the
-    data it shows; None for an invalid request."""
-    filterset, view = _map_request(request)
-    if not (filterset.is_valid() and view.is_valid()):
-        return None
-    zoom, bbox = view.cleaned_data["zoom"], filterset.form.cleaned_data.get("bbox")
-    key = caching.filter_key(filterset, exclude=NOT_FILTERING) + f"|{zoom}"
-    return key, caching.filter_scopes(filterset, scope_margin(zoom, bbox))
+    data it shows; None for an invalid request. Computed once per request: the ETag, the
+    ``Last-Modified`` and the view each ask for it."""
+    if not hasattr(request, "_ssemap_map_key"):
+        filterset, view = _map_request(request)
+        keyed = None
+        if filterset.is_valid() and view.is_valid():
+            zoom, bbox = view.cleaned_data["zoom"], filterset.form.cleaned_data.get("bbox")
+            key = caching.filter_key(filterset, exclude=NOT_FILTERING) + f"|{zoom}"
+            keyed = key, caching.filter_scopes(filterset, scope_margin(zoom, bbox))
+        request._ssemap_map_key = keyed
+    return request._ssemap_map_key
 
 
 def _export_key(request):
