@@ -86,18 +86,29 @@ def facet_counts_and_first(queryset, facets, first):
         sql, params = inner.query.sql_with_params()
     except EmptyResultSet:  # a condition that matches nothing (``pk__in=[]``): no SQL
         return counts, []
-    sets = [f"(r.{column})" for column in columns] + ["()"]
-    select = f"{''.join(f'r.{c}, GROUPING(r.{c}), ' for c in columns)}COUNT(*)"
+    # The rows are first counted per combination of all the facets' values, in one hash,
+    # and the grouping sets then sum those few combinations: each grouping set over the rows
+    # themselves cost a hash of every row (a common word at 1M: 66,476 matches in 1,292
+    # combinations, 190 -> 167 ms). The counts are the same.
+    listed = "".join(f"r.{column}, " for column in columns)
+    by_combination = f"GROUP BY {listed[:-2]}" if columns else ""
+
+    def combinations(rows):
+        return f"(SELECT {listed}COUNT(*) AS n FROM {rows} r {by_combination}) c"
+
+    sets = [f"(c.{column})" for column in columns] + ["()"]
+    select = f"{''.join(f'c.{c}, GROUPING(c.{c}), ' for c in columns)}SUM(c.n)::bigint"
     grouped = f"GROUP BY GROUPING SETS ({', '.join(sets)})"
     if first:
         order = ", ".join(_order_sql(f"r._o{i}", key) for i, key in enumerate(keys))
         # The () set always gives one row, so the pks come back even with no match.
         query = (
             f"WITH r AS MATERIALIZED ({sql}) SELECT {select}, "
-            f"ARRAY(SELECT r.pk FROM r ORDER BY {order} LIMIT {int(first)}) FROM r {grouped}"
+            f"ARRAY(SELECT r.pk FROM r ORDER BY {order} LIMIT {int(first)}) "
+            f"FROM {combinations('r')} {grouped}"
         )
     else:
-        query = f"SELECT {select} FROM ({sql}) r {grouped}"
+        query = f"SELECT {select} FROM {combinations(f'({sql})')} {grouped}"
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(query, params)
         rows = cursor.fetchall()
