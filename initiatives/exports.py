@@ -60,13 +60,6 @@ MULTI_VALUE_COLUMNS = {*CLASSIFICATION_FIELDS, "areas_served"}
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def export_queryset(queryset):
-    """``queryset`` with everything a row needs, fetched per chunk: no per-row query."""
-    return queryset.select_related(
-        "commune", "epci", "department", "region", "legal_form"
-    ).prefetch_related("themes", "practices", "low_tech_qualities", "levers")
-
-
 # The export's columns read as plain values, not as model instances: building an instance
 # and its four territories per row was most of the time of a region's export at a million
 # rows (about 150 µs of a row's 220 µs). Column → field path; the rest are computed.
@@ -169,10 +162,13 @@ def _chunk_rows(chunk, relations, slug_of, url_template, copies, using):
             ranked[initiative_id][name].append(slug_of[name][target_id])
     areas = Initiative.areas_served.through.objects.using(using).filter(initiative_id__in=by_id)
     # In the territories' own order (by name), as the detail page lists them.
-    for initiative_id, slug in areas.values_list("initiative_id", "territory__slug").order_by(
+    # Ranked by that order: ranked by slug (as they were), « Agglo du Zèbre » (slug
+    # ``a-zebre``) came before « Agglo Alpha ».
+    ordered = areas.values_list("initiative_id", "territory__slug").order_by(
         "territory__name", "territory__slug"
-    ):
-        ranked[initiative_id]["areas_served"].append((0, slug))
+    )
+    for rank, (initiative_id, slug) in enumerate(ordered):
+        ranked[initiative_id]["areas_served"].append((rank, slug))
     for values in chunk:
         slugs = {
             name: [slug for _rank, slug in sorted(pairs)]
@@ -203,11 +199,7 @@ def export_row(initiative, url_template):
     Private fields (``Initiative.PRIVATE_FIELDS``) are never read here.
     """
 
-    chunk_slugs = getattr(initiative, "_export_slugs", None)
-
     def slugs(name):
-        if chunk_slugs is not None:  # fetched for the whole chunk by export_rows()
-            return chunk_slugs[name]
         return [obj.slug for obj in getattr(initiative, name).all()]
 
     def name_of(territory):

@@ -14,6 +14,7 @@ from initiatives.api import EXPORT_CHUNK_SIZE
 from initiatives.exports import export_row, export_rows
 from initiatives.models import Initiative, LowTechQuality
 from territories.models import Territory
+from tests.factories import EpciFactory
 from tests.scale_world import add_samples
 
 
@@ -88,7 +89,10 @@ def test_rows_read_as_values_are_the_rows_of_each_initiative(world):
     (areas served, low-tech qualities, several themes), and in the queryset's order."""
     quality = LowTechQuality.objects.create(slug="sobre-test", name_fr="Sobre", name_en="Sober")
     world.repair.low_tech_qualities.set([quality])
-    world.repair.areas_served.set([world.metropolis, world.department])
+    # Listed by name, as the page lists them, whatever their slugs' order.
+    zebra = EpciFactory(name="Agglo du Zèbre", slug="a-zebre", department=world.department)
+    alpha = EpciFactory(name="Agglo Alpha", slug="z-alpha", department=world.department)
+    world.repair.areas_served.set([world.metropolis, world.department, zebra, alpha])
     orphan = world.grocery
     orphan.commune.epci = None
     orphan.commune.save()
@@ -99,7 +103,9 @@ def test_rows_read_as_values_are_the_rows_of_each_initiative(world):
 
     expected = [export_row(initiative, template) for initiative in queryset]
     assert [expected_row(expected, orphan)[c] for c in ("legal_form", "epci")] == ["", ""]
-    assert expected_row(expected, world.repair)["low_tech_qualities"] == ["sobre-test"]
+    repair = expected_row(expected, world.repair)
+    assert repair["low_tech_qualities"] == ["sobre-test"]
+    assert repair["areas_served"] == ["z-alpha", "a-zebre", "metropole-test", "rhone-test"]
     built = []
     receiver = lambda sender, **kwargs: built.append(sender)  # noqa: E731
     post_init.connect(receiver)
