@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from contributions.ratelimit import allow
 from initiatives import caching
-from initiatives.api import bad_request, http_cached
+from initiatives.api import bad_request, http_cached, once_per_request
 from initiatives.filters import NOT_FILTERING
 
 from . import digests, links
@@ -29,13 +29,13 @@ from .query import canonical_query, view_filterset
 QUERY_MAX_LENGTH = Subscription._meta.get_field("query").max_length
 
 
+@once_per_request
 def _feed_request(request):
-    """The feed's FilterSet, built once per request for the validators and the view."""
-    if not hasattr(request, "_alerts_feed"):
-        request._alerts_feed = view_filterset(request.GET)
-    return request._alerts_feed
+    """The feed's FilterSet, for the validators and the view."""
+    return view_filterset(request.GET)
 
 
+@once_per_request
 def _feed_key(request):
     """``(key, scopes)`` of a valid feed request (for its ETag and Last-Modified), else None."""
     filterset = _feed_request(request)

@@ -13,7 +13,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from initiatives import caching, exports, licences
-from initiatives.api import bad_request, http_cached
+from initiatives.api import bad_request, http_cached, json_items, once_per_request
 from initiatives.filters import InitiativeFilterSet
 from initiatives.models import Theme
 
@@ -23,11 +23,10 @@ from .formats import datainclusion, gogocarto
 CHUNK = 500
 
 
+@once_per_request
 def _filterset(request):
-    """The request's FilterSet, built once for validators and view."""
-    if not hasattr(request, "_exchange_filterset"):
-        request._exchange_filterset = InitiativeFilterSet(request.GET)
-    return request._exchange_filterset
+    """The request's FilterSet, for validators and view."""
+    return InitiativeFilterSet(request.GET)
 
 
 def _key(request):
@@ -46,10 +45,7 @@ def _json_stream(head, items, key):
     """``head`` (a dict) with the list ``items`` under ``key``, streamed as JSON."""
     opening = json.dumps(head, ensure_ascii=False)[:-1] if head else "{"
     yield opening + ("," if head else "") + f' "{key}": ['
-    separator = ""
-    for item in items:
-        yield separator + json.dumps(item, ensure_ascii=False)
-        separator = ",\n"
+    yield from json_items(items)
     yield "]}\n"
 
 
@@ -73,10 +69,7 @@ def datainclusion_structures(request):
 
     def lines():
         yield "["
-        separator = ""
-        for row in _rows(request, queryset):
-            yield separator + json.dumps(datainclusion.structure(row), ensure_ascii=False)
-            separator = ",\n"
+        yield from json_items(datainclusion.structure(row) for row in _rows(request, queryset))
         yield "]\n"
 
     response = StreamingHttpResponse(lines(), content_type="application/json; charset=utf-8")

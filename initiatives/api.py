@@ -1,6 +1,7 @@
 """Machine-readable views: map data and the open-data exports, all through one FilterSet."""
 
 import csv
+import functools
 import gzip
 import json
 import re
@@ -50,33 +51,45 @@ def bad_request(*forms_):
     return JsonResponse(error_payload(*forms_), status=400)
 
 
+def once_per_request(func):
+    """``func(request)``, computed once per request: a view's validators (ETag,
+    ``Last-Modified``) and the view itself each ask for the same FilterSet and key."""
+    if getattr(func, "once_per_request", False):
+        return func
+
+    @functools.wraps(func)
+    def once(request):
+        done = request.__dict__.setdefault("_ssemap_once", {})
+        if func not in done:
+            done[func] = func(request)
+        return done[func]
+
+    once.once_per_request = True
+    return once
+
+
+@once_per_request
 def _map_request(request):
-    """The map view's FilterSet and view form, built once per request for validators and view."""
-    if not hasattr(request, "_ssemap_map"):
-        request._ssemap_map = (InitiativeFilterSet(request.GET), MapViewForm(request.GET))
-    return request._ssemap_map
+    """The map view's FilterSet and view form."""
+    return InitiativeFilterSet(request.GET), MapViewForm(request.GET)
 
 
+@once_per_request
 def _export_request(request):
-    """The export's FilterSet, built once per request for validators and view."""
-    if not hasattr(request, "_ssemap_export"):
-        request._ssemap_export = InitiativeFilterSet(request.GET)
-    return request._ssemap_export
+    """The export's FilterSet."""
+    return InitiativeFilterSet(request.GET)
 
 
+@once_per_request
 def _map_key(request):
     """``(key, scopes)``: the validated values a map answer depends on and the parts of the
-    data it shows; None for an invalid request. Computed once per request: the ETag, the
-    ``Last-Modified`` and the view each ask for it."""
-    if not hasattr(request, "_ssemap_map_key"):
-        filterset, view = _map_request(request)
-        keyed = None
-        if filterset.is_valid() and view.is_valid():
-            zoom, bbox = view.cleaned_data["zoom"], filterset.form.cleaned_data.get("bbox")
-            key = caching.filter_key(filterset, exclude=NOT_FILTERING) + f"|{zoom}"
-            keyed = key, caching.filter_scopes(filterset, scope_margin(zoom, bbox))
-        request._ssemap_map_key = keyed
-    return request._ssemap_map_key
+    data it shows; None for an invalid request."""
+    filterset, view = _map_request(request)
+    if not (filterset.is_valid() and view.is_valid()):
+        return None
+    zoom, bbox = view.cleaned_data["zoom"], filterset.form.cleaned_data.get("bbox")
+    key = caching.filter_key(filterset, exclude=NOT_FILTERING) + f"|{zoom}"
+    return key, caching.filter_scopes(filterset, scope_margin(zoom, bbox))
 
 
 def _export_key(request):
@@ -89,7 +102,9 @@ def _export_key(request):
 
 def http_cached(key_func):
     """ETag and ``Last-Modified`` from the validated values and the version of the data shown
-    (304s); none on an invalid request, whose answer is a 400."""
+    (304s); none on an invalid request, whose answer is a 400. ``key_func`` runs once per
+    request for both."""
+    key_func = once_per_request(key_func)
 
     def etag(request, *args, **kwargs):
         keyed = key_func(request)
@@ -162,6 +177,15 @@ def _in_pieces(texts):
             piece = []
     if piece:
         yield "".join(piece)
+
+
+def json_items(items):
+    """``items`` as JSON, separated by ``,\n``, for a streamed list (``PIECE_ROWS`` at a
+    time); the caller writes the brackets around them."""
+    return _in_pieces(
+        ("" if i == 0 else ",\n") + json.dumps(item, ensure_ascii=False)
+        for i, item in enumerate(items)
+    )
 
 
 def _export_rows(filterset, request):
@@ -241,22 +265,14 @@ def export_geojson(request):
         }
         yield json.dumps(head, ensure_ascii=False)[:-1] + ', "features": ['
 
-        def features():
-            separator = ""
-            for row in _export_rows(filterset, request):
-                properties = {k: v for k, v in row.items() if k not in ("latitude", "longitude")}
-                feature = {
-                    "type": "Feature",
-                    "geometry": {
-                        "type": "Point",
-                        "coordinates": [row["longitude"], row["latitude"]],
-                    },
-                    "properties": properties,
-                }
-                yield separator + json.dumps(feature, ensure_ascii=False)
-                separator = ",\n"
-
-        yield from _in_pieces(features())
+        yield from json_items(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
+                "properties": {k: v for k, v in row.items() if k not in ("latitude", "longitude")},
+            }
+            for row in _export_rows(filterset, request)
+        )
         yield "]}\n"
 
     response = StreamingHttpResponse(chunks(), content_type="application/geo+json; charset=utf-8")

@@ -8,6 +8,8 @@ import json
 
 import pytest
 
+from initiatives import caching
+
 REAL = "q=atelier&theme=alimentation"
 # The same characters, but one search text holding "&theme=alimentation": a different query.
 CRAFTED = "q=atelier%26theme%3Dalimentation"
@@ -71,3 +73,24 @@ def test_an_invalid_query_gets_no_validators(client, world):
     response = client.get(MAP + "theme=nope")
     assert response.status_code == 400
     assert not response.has_header("ETag")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        MAP + REAL,
+        "/initiatives/export.csv?" + REAL,
+        "/api/v1/gogocarto/elements.json?" + REAL,
+        "/alerts/feed.atom?" + REAL,
+    ],
+)
+def test_a_request_builds_its_key_once_for_validators_and_view(client, world, monkeypatch, path):
+    """The ETag, the ``Last-Modified`` and the view each ask for the key of the validated
+    filters: it is built once per request (it was built two or three times)."""
+    built = []
+    real = caching.filter_key
+    monkeypatch.setattr(caching, "filter_key", lambda *a, **kw: built.append(1) or real(*a, **kw))
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.has_header("ETag") and response.has_header("Last-Modified")
+    assert len(built) == 1
