@@ -143,8 +143,8 @@ def export_rows(queryset, url_template, chunk_size=500):
 def _chunk_rows(chunk, relations, slug_of, url_template, copies, using):
     if not chunk:
         return
-    by_id = {values["pk"]: values for values in chunk}
-    ranked = {pk: {name: [] for name in (*relations, "areas_served")} for pk in by_id}
+    # Per initiative, per multi-valued column, its (rank, slug) pairs.
+    ranked = {values["pk"]: {name: [] for name in (*relations, "areas_served")} for values in chunk}
     for name, field in relations.items():
         if name in copies:
             for values in chunk:
@@ -154,16 +154,15 @@ def _chunk_rows(chunk, relations, slug_of, url_template, copies, using):
         through = field.remote_field.through
         pairs = (
             through.objects.using(using)
-            .filter(initiative_id__in=by_id)
+            .filter(initiative_id__in=ranked)
             .values_list("initiative_id", field.m2m_reverse_name())
             .order_by("pk")
         )
         for initiative_id, target_id in pairs:
             ranked[initiative_id][name].append(slug_of[name][target_id])
-    areas = Initiative.areas_served.through.objects.using(using).filter(initiative_id__in=by_id)
-    # In the territories' own order (by name), as the detail page lists them.
-    # Ranked by that order: ranked by slug (as they were), « Agglo du Zèbre » (slug
-    # ``a-zebre``) came before « Agglo Alpha ».
+    areas = Initiative.areas_served.through.objects.using(using).filter(initiative_id__in=ranked)
+    # In the territories' own order (by name), as the detail page lists them: each ranked
+    # by its place in that order (all ranked 0, they came out by slug).
     ordered = areas.values_list("initiative_id", "territory__slug").order_by(
         "territory__name", "territory__slug"
     )
