@@ -186,9 +186,10 @@ MAX_SETTLE_SECONDS = 30
 
 
 def settle(result):
-    """Wait until the requests the last run left in flight are done: wrk stops sending, but
-    the server finishes what it had started (8 searches of nearly a second each), and the
-    next row measured them too. Each took at most the run's slowest request."""
+    """Wait until the requests a run left in flight are done: wrk stops sending, but the
+    server finishes what it had started (8 searches of nearly a second each), and the next
+    measure (a row, an export's first byte, the static file) counted them too. Each took at
+    most the run's slowest request."""
     time.sleep(min(result["max"] / 1e6 * 1.2, MAX_SETTLE_SECONDS))
 
 
@@ -418,14 +419,13 @@ def measure(args, work, server):
         plan = [p for p in plan if args.only in p[0]]
     rows = []
     for name, kind, path, bust in plan:
-        if rows:
-            settle(rows[-1])
         status, headers, body, seconds = common.fetch(base + path)  # also warms the caches
         if status >= 400:
             print(f"!! {name}: {path} answered {status}", file=sys.stderr)
         # An export takes seconds: give it time to complete a few requests per connection.
         duration = args.duration * 3 if kind == "export" else args.duration
         result = run_wrk(base + path, duration, args.connections, args.threads, bust, script.name)
+        settle(result)
         result.update(
             name=name,
             kind=kind,
@@ -435,7 +435,6 @@ def measure(args, work, server):
             errors=result["socket_errors"] + result["non_2xx_3xx"],
         )
         if kind == "export":
-            settle(result)
             result["first_byte_ms"] = round(common.first_byte_seconds(base + path) * 1000, 1)
         rows.append(result)
         print(
@@ -444,8 +443,6 @@ def measure(args, work, server):
             f" errors {result['errors']}",
             flush=True,
         )
-    if rows:
-        settle(rows[-1])
     static_root = Path(args.static_root) if args.static_root else work / "static"
     target = statistics.median(r["body_bytes"] for r in rows if r["kind"] in ("html", "map"))
     hashed, _ = static_baseline(static_root, target)
