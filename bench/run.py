@@ -387,6 +387,15 @@ def main():
 
     if not shutil.which("wrk"):
         sys.exit("bench/run.py needs wrk, the HTTP load tool: apt-get install -y wrk")
+    with served(args) as (work, server):
+        measure(args, work, server)
+
+
+@contextlib.contextmanager
+def served(args):
+    """``(work directory, server process or None)``: bench/serve.sh started on ``args.serve``
+    (``args.cache`` off: no server cache) and stopped afterwards, or the server already
+    answering at ``args.base_url``."""
     port = urllib.parse.urlsplit(args.base_url).port or 80
     work = common.ROOT / "bench" / ".work" / str(port)
     server = None
@@ -402,7 +411,7 @@ def main():
     try:
         if not common.wait_until_up(args.base_url + "/", 90 if server else 5):
             sys.exit(f"no server answers at {args.base_url} (start bench/serve.sh first)")
-        measure(args, work, server)
+        yield work, server
     finally:
         if server:
             server.send_signal(signal.SIGTERM)
