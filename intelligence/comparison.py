@@ -12,8 +12,6 @@ import statistics
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import F
-from django.db.models.functions import Abs
 from django.utils.translation import gettext as _
 
 from initiatives import caching
@@ -55,9 +53,7 @@ def peers(territory):
         similar = similar.filter(epci_kind=territory.epci_kind, population__gte=low)
         if high is not None:
             similar = similar.filter(population__lt=high)
-    return similar.annotate(gap=Abs(F("population") - territory.population)).order_by(
-        "gap", "name"
-    )[:PEER_COUNT]
+    return similar.closest_in_population(territory.population, PEER_COUNT)
 
 
 def per_inhabitants(count, population):

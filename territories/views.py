@@ -1,7 +1,5 @@
 import hashlib
 
-from django.db.models import F
-from django.db.models.functions import Abs
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -84,12 +82,9 @@ def comparable_territories(territory):
         similar = similar.filter(epci_kind=territory.epci_kind)
     elif territory.kind == Kind.COMMUNE:
         similar = similar.filter(size_class=territory.size_class)
-    similar = (
-        similar.select_related("department")
-        .annotate(gap=Abs(F("population") - territory.population))
-        .order_by("gap", "name")[:COMPARABLE_COUNT]
+    return similar.closest_in_population(territory.population, COMPARABLE_COUNT).select_related(
+        "department"
     )
-    return similar
 
 
 def _reference_counts(model, counts):

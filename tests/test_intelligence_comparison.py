@@ -58,6 +58,31 @@ def test_peers_are_communes_of_the_same_size_class_closest_in_population(small_t
     assert list(peers(here)) == [d, b, c]
 
 
+def test_peers_are_the_closest_in_population_on_both_sides_then_by_name(db):
+    """More candidates than ``PEER_COUNT`` above and below, with equal gaps on both sides:
+    the closest come first whichever side they are on, and an equal gap goes by name."""
+    from intelligence.comparison import PEER_COUNT
+
+    here = CommuneFactory(name="Ici", population=1_000, size_class="rural")
+    made = {}
+    for gap in range(1, PEER_COUNT + 1):
+        # The commune below sorts before the one above at each gap on odd gaps, after on even.
+        first, second = ("A", "B") if gap % 2 else ("B", "A")
+        made[(gap, "below")] = CommuneFactory(name=f"{first} {gap:02}", population=1_000 - gap)
+        made[(gap, "above")] = CommuneFactory(name=f"{second} {gap:02}", population=1_000 + gap)
+    same = CommuneFactory(name="Z même population", population=1_000)
+    CommuneFactory(name="Petite ville", population=5_000)  # another size class: not a peer
+
+    found = list(peers(here))
+
+    expected = sorted([same, *made.values()], key=lambda t: (abs(t.population - 1_000), t.name))[
+        :PEER_COUNT
+    ]
+    assert found == expected
+    assert found[0] == same
+    assert [t.population for t in found[1:3]] in ([999, 1001], [1001, 999])
+
+
 def test_intercommunalities_are_compared_within_their_kind_and_population_band(db):
     epci = EpciFactory(population=30_000)
     same = EpciFactory(population=45_000)
