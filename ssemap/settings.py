@@ -414,7 +414,9 @@ LOGGING = {
             "formatter": os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "plain"),
         }
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # One variable for gunicorn (ssemap/gunicorn.conf.py lower-cases it) and for Django,
+    # whose logging knows the level names in upper case only.
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO").upper()},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # One line per request (ssemap.middleware.RequestLogMiddleware); runserver already

@@ -211,3 +211,11 @@ def test_a_workstation_without_an_environment_is_development(tmp_path):
         development_env(tmp_path, SSEMAP_ENV="development", ALLOWED_HOSTS="192.168.1.10"),
     )
     assert explicit.returncode == 0, explicit.stderr
+
+
+def test_the_log_level_is_read_in_any_case_as_gunicorn_reads_it(tmp_path):
+    """``LOG_LEVEL`` serves gunicorn (which lower-cases it) and Django's root logger: written
+    ``warning`` as gunicorn's own documentation spells it, Django started with « Unknown
+    level: 'warning' »."""
+    found = production_settings(tmp_path, ["LOGGING"], LOG_LEVEL="warning")
+    assert found["LOGGING"]["root"]["level"] == "WARNING"
