@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Abs
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -113,15 +114,21 @@ class TerritoryQuerySet(models.QuerySet):
         each with its ``gap``.
 
         The closest are the first of each side in population order, so two range scans of
-        ``count`` rows each find them (the ``territory_peers`` indexes). Sorting every
+        ``count`` rows each find them (the ``territory_peers`` indexes), in one statement. Sorting every
         candidate by its gap read all 29,000 rural communes, with their department, for the
         page of any one of them (35 ms; a solution's page asks for four size classes)."""
+        count = int(count)
         above = self.filter(population__gte=population).order_by("population", "name")
         below = self.filter(population__lt=population).order_by("-population", "name")
-        closest = [
-            *above.values_list("pk", flat=True)[:count],
-            *below.values_list("pk", flat=True)[:count],
-        ]
+        sides = [side.values("pk")[:count].query.sql_with_params() for side in (above, below)]
+        # Each side in a subquery of its own: SQLite takes no ORDER BY or LIMIT on the
+        # members of a UNION, and Django's union() refuses sliced querysets there.
+        closest = RawSQL(
+            " UNION ALL ".join(
+                f"SELECT * FROM ({sql}) side{i}" for i, (sql, _) in enumerate(sides)
+            ),
+            [param for _, params in sides for param in params],
+        )
         return (
             self.model.objects.filter(pk__in=closest)
             .annotate(gap=Abs(F("population") - population))

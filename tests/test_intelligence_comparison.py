@@ -83,6 +83,13 @@ def test_peers_are_the_closest_in_population_on_both_sides_then_by_name(db):
     assert [t.population for t in found[1:3]] in ([999, 1001], [1001, 999])
 
 
+def test_peers_are_read_in_one_query(small_towns, django_assert_num_queries):
+    """Every territory page asks for its peers twice (comparable territories, comparison):
+    the two sides of the population order are subqueries of one statement."""
+    with django_assert_num_queries(1):
+        assert len(list(peers(small_towns["here"]))) == 3
+
+
 def test_intercommunalities_are_compared_within_their_kind_and_population_band(db):
     epci = EpciFactory(population=30_000)
     same = EpciFactory(population=45_000)
