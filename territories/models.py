@@ -114,10 +114,10 @@ class TerritoryQuerySet(models.QuerySet):
         each with its ``gap``.
 
         The closest are the first of each side in population order, so two range scans of
-        ``count`` rows each find them (the ``territory_peers`` indexes), in one statement. Sorting every
-        candidate by its gap read all 29,000 rural communes, with their department, for the
-        page of any one of them (35 ms; a solution's page asks for four size classes)."""
-        count = int(count)
+        ``count`` rows each find them (the ``territory_peers`` indexes), in one statement.
+        Sorting every candidate by its gap read all 29,000 rural communes, with their
+        department, for the page of any one of them (35 ms; a solution's page asks for four
+        size classes)."""
         above = self.filter(population__gte=population).order_by("population", "name")
         below = self.filter(population__lt=population).order_by("-population", "name")
         sides = [side.values("pk")[:count].query.sql_with_params() for side in (above, below)]
