@@ -100,13 +100,7 @@ def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--serve", metavar="DATABASE", help="start bench/serve.sh on this database")
-    parser.add_argument("--base-url", default=common.DEFAULT_BASE_URL)
-    parser.add_argument("--cache", choices=("on", "off"), default="off")
-    parser.add_argument("--duration", type=int, default=5, help="seconds per row (5)")
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
-    parser.add_argument("--only", help="measure only rows whose name contains this")
+    run.load_arguments(parser, duration=5, cache="off")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("bench/cpu_budget.py needs wrk, the HTTP load tool: apt-get install -y wrk")

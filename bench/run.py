@@ -367,21 +367,10 @@ def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--serve", metavar="DATABASE", help="start bench/serve.sh on this database")
-    parser.add_argument("--base-url", default=common.DEFAULT_BASE_URL)
+    load_arguments(parser, duration=10, cache="on")
     parser.add_argument("--db", help="database name for the results file (default: --serve)")
-    parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint (10)")
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
-    parser.add_argument("--only", help="measure only endpoints whose name contains this")
     parser.add_argument("--compare", help="a previous run's .json: adds the p50 growth column")
     parser.add_argument("--no-export-rss", action="store_true", help="skip the memory measure")
-    parser.add_argument(
-        "--cache",
-        choices=("on", "off"),
-        default="on",
-        help="with --serve: off serves with CACHE_BACKEND=dummy (nothing cached)",
-    )
     parser.add_argument("--static-root", default=None, help="where serve.sh collected static files")
     args = parser.parse_args()
 
@@ -389,6 +378,24 @@ def main():
         sys.exit("bench/run.py needs wrk, the HTTP load tool: apt-get install -y wrk")
     with served(args) as (work, server):
         measure(args, work, server)
+
+
+def load_arguments(parser, duration, cache):
+    """The options of a run against the server: which server (``served``), and the load."""
+    parser.add_argument("--serve", metavar="DATABASE", help="start bench/serve.sh on this database")
+    parser.add_argument("--base-url", default=common.DEFAULT_BASE_URL)
+    parser.add_argument(
+        "--cache",
+        choices=("on", "off"),
+        default=cache,
+        help=f"with --serve: off serves with CACHE_BACKEND=dummy (nothing cached) ({cache})",
+    )
+    parser.add_argument(
+        "--duration", type=int, default=duration, help=f"seconds per endpoint ({duration})"
+    )
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
+    parser.add_argument("--only", help="measure only endpoints whose name contains this")
 
 
 @contextlib.contextmanager
